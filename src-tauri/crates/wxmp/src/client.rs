@@ -66,9 +66,9 @@ impl MpClient {
             .user_agent(concat!("wxmp/", env!("CARGO_PKG_VERSION")));
 
         if let Some(pem) = &config.extra_root_ca_pem {
-            let certificate =
-                reqwest::Certificate::from_pem(pem.as_bytes()).map_err(MpError::InvalidRootCa)?;
-            builder = builder.add_root_certificate(certificate);
+            for certificate in parse_root_certificates(pem)? {
+                builder = builder.add_root_certificate(certificate);
+            }
         }
         // A simulator on loopback must be reached directly, never through a proxy
         // named in the environment.
@@ -103,19 +103,34 @@ impl MpClient {
     ) -> Result<Reply, MpError> {
         let token = self.access_token().await?;
         let reply = send(endpoint, build(&token)).await?;
-        if !matches!(reply.errcode, 40001 | 42001) {
+        if !self.drop_rejected_token(endpoint, &reply, &token) {
             return Ok(reply);
         }
 
+        let token = self.access_token().await?;
+        let reply = send(endpoint, build(&token)).await?;
+        self.drop_rejected_token(endpoint, &reply, &token);
+        Ok(reply)
+    }
+
+    /// Drops `token` from the cache when `reply` rejects it, and returns whether it did.
+    fn drop_rejected_token(
+        &self,
+        endpoint: &'static str,
+        reply: &Reply,
+        token: &AccessToken,
+    ) -> bool {
+        if !matches!(reply.errcode, 40001 | 42001) {
+            return false;
+        }
         tracing::warn!(
             endpoint,
             errcode = reply.errcode,
             errmsg = %reply.errmsg,
-            "access_token rejected, fetching a new one and retrying once"
+            "WeChat rejected the access_token, dropping it from the cache"
         );
-        self.inner.tokens.invalidate(&token);
-        let token = self.access_token().await?;
-        send(endpoint, build(&token)).await
+        self.inner.tokens.invalidate(token);
+        true
     }
 }
 
@@ -182,6 +197,19 @@ async fn read_reply(endpoint: &'static str, response: Response) -> Result<Reply,
         errcode,
         errmsg,
     })
+}
+
+/// Parses the PEM of extra root certificates. reqwest skips text that holds no
+/// certificate, which would only show up later as a TLS failure, so that is an error here.
+fn parse_root_certificates(pem: &str) -> Result<Vec<reqwest::Certificate>, MpError> {
+    let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+        .map_err(|error| MpError::InvalidRootCa(error.to_string()))?;
+    if certificates.is_empty() {
+        return Err(MpError::InvalidRootCa(
+            "no BEGIN CERTIFICATE block found".to_owned(),
+        ));
+    }
+    Ok(certificates)
 }
 
 /// Drops the URL from a reqwest error because its query string carries credentials.

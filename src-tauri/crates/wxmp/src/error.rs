@@ -9,7 +9,7 @@ use crate::explain::{explain_errcode, Explained};
 #[derive(Debug, Error)]
 pub enum MpError {
     #[error("the extra root CA certificate is not valid PEM: {0}")]
-    InvalidRootCa(#[source] reqwest::Error),
+    InvalidRootCa(String),
     #[error("failed to build the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
     /// Failure to send the request or read the reply. The URL is stripped because its
