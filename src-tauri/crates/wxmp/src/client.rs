@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::{RequestBuilder, Response, Url};
+use reqwest::{RequestBuilder, Response, StatusCode, Url};
 use serde_json::Value;
 
 use crate::config::MpConfig;
@@ -164,19 +164,13 @@ async fn read_reply(endpoint: &'static str, response: Response) -> Result<Reply,
 
     let json = match parsed {
         Ok(json @ Value::Object(_)) => json,
-        _ if !status.is_success() => {
-            return Err(MpError::HttpStatus {
-                endpoint,
-                status: status.as_u16(),
-                body: text.chars().take(MAX_ERROR_BODY_CHARS).collect(),
-            })
-        }
         Ok(_) => {
             return Err(MpError::BadReply {
                 endpoint,
                 detail: "the reply is not a JSON object".to_owned(),
             })
         }
+        Err(_) if !status.is_success() => return Err(status_error(endpoint, status, &text)),
         Err(error) => {
             return Err(MpError::BadReply {
                 endpoint,
@@ -185,7 +179,11 @@ async fn read_reply(endpoint: &'static str, response: Response) -> Result<Reply,
         }
     };
 
-    let errcode = json.get("errcode").and_then(Value::as_i64).unwrap_or(0);
+    let errcode = json.get("errcode").and_then(Value::as_i64);
+    // An HTTP failure without an errcode must not pass for success (errcode 0).
+    if !status.is_success() && errcode.is_none_or(|errcode| errcode == 0) {
+        return Err(status_error(endpoint, status, &text));
+    }
     let errmsg = json
         .get("errmsg")
         .and_then(Value::as_str)
@@ -194,12 +192,20 @@ async fn read_reply(endpoint: &'static str, response: Response) -> Result<Reply,
     Ok(Reply {
         text,
         json,
-        errcode,
+        errcode: errcode.unwrap_or(0),
         errmsg,
     })
 }
 
-/// Parses the PEM of extra root certificates. reqwest skips text that holds no
+fn status_error(endpoint: &'static str, status: StatusCode, body: &str) -> MpError {
+    MpError::HttpStatus {
+        endpoint,
+        status: status.as_u16(),
+        body: body.chars().take(MAX_ERROR_BODY_CHARS).collect(),
+    }
+}
+
+/// Parses the PEM of extra root certificates. reqwest skips text that contains no
 /// certificate, which would only show up later as a TLS failure, so that is an error here.
 fn parse_root_certificates(pem: &str) -> Result<Vec<reqwest::Certificate>, MpError> {
     let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())

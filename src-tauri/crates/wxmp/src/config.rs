@@ -21,9 +21,9 @@ pub const DEFAULT_MAX_ACTION_AGE: Duration = Duration::from_secs(7 * 24 * 60 * 6
 pub struct MpConfig {
     pub appid: String,
     pub secret: AppSecret,
-    /// Base URL of the API host, without a trailing slash.
+    /// Base URL of the API host. A trailing slash is ignored.
     pub base_url: String,
-    /// Base URL that serves `/connect/oauth2/authorize`, without a trailing slash.
+    /// Base URL that serves `/connect/oauth2/authorize`. A trailing slash is ignored.
     pub authorize_base_url: String,
     /// PEM of an extra root certificate to trust, such as the sandbox's local CA.
     pub extra_root_ca_pem: Option<String>,

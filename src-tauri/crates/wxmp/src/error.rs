@@ -1,5 +1,6 @@
 //! The error type of every wxmp call, and its explanation for the console in Chinese and
-//! English. Messages never contain the AppSecret or an access_token.
+//! English. Transport errors drop the request URL, whose query string carries the
+//! AppSecret or the access_token.
 
 use thiserror::Error;
 

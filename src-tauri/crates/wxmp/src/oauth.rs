@@ -60,8 +60,8 @@ impl MpClient {
                 reason: format!("{base:?} is not an absolute URL ({error})"),
             }
         })?;
-        // WeChat reads these parameters in this order and needs the #wechat_redirect
-        // fragment (web page authorisation, Official Account docs).
+        // WeChat matches the authorize link strictly, so the parameters keep the documented
+        // order and the #wechat_redirect fragment (web page authorisation, Official Account docs).
         url.query_pairs_mut()
             .append_pair("appid", &self.inner.config.appid)
             .append_pair("redirect_uri", redirect_uri)

@@ -19,6 +19,10 @@ const STABLE_TOKEN_ENDPOINT: &str = "/cgi-bin/stable_token";
 /// the last 5 minutes of the current one (stable_token, normal mode).
 const REFRESH_AHEAD: Duration = Duration::from_secs(5 * 60);
 
+/// Upper bound on the expires_in taken from a reply. WeChat issues 7200-second tokens, and
+/// the bound keeps a corrupt value from overflowing the expiry arithmetic.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// When the cached token was fetched and when it expires, for the Tools screen. The
 /// token itself is left out on purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,6 +63,7 @@ impl TokenCache {
     }
 
     fn store(&self, token: AccessToken, expires_in: Duration, now: Instant) -> TokenStatus {
+        let expires_in = expires_in.min(MAX_TOKEN_LIFETIME);
         // A token shorter-lived than twice the margin is kept for half its life, so a
         // short expires_in never makes every call fetch again.
         let margin = REFRESH_AHEAD.min(expires_in / 2);

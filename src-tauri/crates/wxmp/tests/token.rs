@@ -187,6 +187,27 @@ async fn unreachable_host_is_network_error() {
     assert!(error.explain().retryable);
 }
 
+#[tokio::test]
+async fn http_failure_is_not_success() {
+    let server = MockWeChat::start().await;
+    let config = MpConfig::sandbox(
+        APPID,
+        AppSecret::new(SECRET),
+        format!("{}/missing", server.base_url),
+        None,
+    );
+    let client = MpClient::new(config).expect("client");
+
+    let error = client.access_token().await.expect_err("no such path");
+
+    assert!(
+        matches!(error, MpError::HttpStatus { status: 404, .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.explain().code, "HTTP_STATUS");
+    assert!(!error.explain().retryable);
+}
+
 #[test]
 fn invalid_root_ca_rejected() {
     let config = MpConfig::sandbox(

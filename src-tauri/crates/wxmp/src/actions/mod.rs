@@ -26,7 +26,7 @@ pub const ACTION_TYPES: [&str; 7] = [
 /// Maximum number of actions in one request.
 pub const MAX_ACTIONS_PER_REQUEST: usize = 50;
 
-/// Maximum request body size in bytes. The Tencent Ads successor API allows 50 KB; the
+/// Maximum request body size in bytes. The Tencent Ads successor API allows 50 KB, and the
 /// decimal reading is the stricter one.
 pub const MAX_BODY_BYTES: usize = 50_000;
 
@@ -43,7 +43,7 @@ pub struct UserAction {
     /// Unix seconds.
     pub action_time: i64,
     pub action_type: String,
-    /// Official Account that the openid belongs to; required with `wechat_openid`.
+    /// Official Account that the openid belongs to. Required with `wechat_openid`.
     pub wechat_app_id: Option<String>,
     pub wechat_openid: Option<String>,
     /// The ad click id: `gdt_vid` of the landing URL inside WeChat, `qz_gdt` outside.

@@ -1,5 +1,5 @@
 //! A small stand-in for WeChat's Official Account API on 127.0.0.1, started inside each
-//! test. It checks the shape of every request, answers with WeChat's JSON, and counts
+//! test. It checks the shape of every request, replies with WeChat's JSON, and counts
 //! requests so tests can see caching and retries.
 
 #![allow(dead_code)] // Each test file uses a different part of the server.
@@ -34,12 +34,12 @@ pub struct Recorded {
 pub struct Ledger {
     pub token_requests: u32,
     pub token_bodies: Vec<Value>,
-    /// The only token the API paths accept; fetching a forced token replaces it.
+    /// The only token the API paths accept. A forced token fetch replaces it.
     pub current_token: Option<String>,
     pub issued_tokens: u32,
     pub expires_in: u64,
     pub token_delay: Duration,
-    /// When set, every API call answers 40001 as if another system kept rotating tokens.
+    /// When set, every API call gets 40001, as if another system kept rotating tokens.
     pub reject_all_tokens: bool,
     pub oauth_requests: u32,
     /// OAuth codes not yet exchanged, and their openids.
