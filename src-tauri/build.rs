@@ -1,0 +1,24 @@
+fn main() {
+    // The app's own commands are listed so that the capability file allows each one by name.
+    let commands = &[
+        "app_status",
+        "sync_history",
+        "cancel_sync",
+        "list_orders",
+        "order_totals",
+        "order_detail",
+        "query_order",
+        "refund_order",
+        "follow_refund",
+        "pick_and_import_bill",
+        "import_bill",
+        "preview_user_action",
+        "send_user_action",
+        "list_ad_actions",
+    ];
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .expect("the Tauri build script failed: check tauri.conf.json and capabilities/");
+}
