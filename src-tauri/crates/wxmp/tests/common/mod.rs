@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // Each test file uses a different part of the server.
 
+mod tls;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -57,22 +59,12 @@ pub struct MockWeChat {
 
 impl MockWeChat {
     pub async fn start() -> Self {
-        let ledger = Arc::new(Mutex::new(Ledger {
-            expires_in: 7200,
-            ..Ledger::default()
-        }));
-        let app = Router::new()
-            .route("/cgi-bin/stable_token", post(stable_token))
-            .route("/sns/oauth2/access_token", get(oauth_access_token))
-            .route("/marketing/user_action_sets/add", post(add_action_set))
-            .route("/marketing/user_action_sets/get", get(get_action_sets))
-            .route("/marketing/user_actions/add", post(add_actions))
-            .with_state(ledger.clone());
-
+        let ledger = new_ledger();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
         let address = listener.local_addr().expect("read the bound address");
+        let app = router(ledger.clone());
         tokio::spawn(async move {
             axum::serve(listener, app).await.expect("serve the mock");
         });
@@ -80,6 +72,14 @@ impl MockWeChat {
             base_url: format!("http://{address}"),
             ledger,
         }
+    }
+
+    /// Starts the server over HTTPS with a certificate from a fresh local CA, and returns
+    /// it with the CA certificate's PEM.
+    pub async fn start_tls() -> (Self, String) {
+        let ledger = new_ledger();
+        let (base_url, ca_pem) = tls::serve(router(ledger.clone())).await;
+        (Self { base_url, ledger }, ca_pem)
     }
 
     pub fn ledger(&self) -> MutexGuard<'_, Ledger> {
@@ -100,6 +100,23 @@ impl MockWeChat {
     pub fn client(&self) -> MpClient {
         MpClient::new(self.config()).expect("build the client")
     }
+}
+
+fn new_ledger() -> Arc<Mutex<Ledger>> {
+    Arc::new(Mutex::new(Ledger {
+        expires_in: 7200,
+        ..Ledger::default()
+    }))
+}
+
+fn router(ledger: Arc<Mutex<Ledger>>) -> Router {
+    Router::new()
+        .route("/cgi-bin/stable_token", post(stable_token))
+        .route("/sns/oauth2/access_token", get(oauth_access_token))
+        .route("/marketing/user_action_sets/add", post(add_action_set))
+        .route("/marketing/user_action_sets/get", get(get_action_sets))
+        .route("/marketing/user_actions/add", post(add_actions))
+        .with_state(ledger)
 }
 
 fn next_token(ledger: &mut Ledger) -> String {
