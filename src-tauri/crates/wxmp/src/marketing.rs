@@ -5,7 +5,9 @@ use reqwest::header::CONTENT_TYPE;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::actions::{user_actions_body, validate_user_actions, ActionsReply, UserAction};
+use crate::actions::{
+    user_actions_body, validate_user_actions, ActionsError, ActionsReply, UserAction,
+};
 use crate::client::{MpClient, Reply};
 use crate::error::MpError;
 
@@ -115,8 +117,7 @@ impl MpClient {
     /// [`ActionsReply`], with the exact request and response texts, so the log records
     /// failures too. Validation, transport and token failures are errors instead.
     pub async fn add_user_actions(&self, actions: &[UserAction]) -> Result<ActionsReply, MpError> {
-        let now = chrono::Utc::now().timestamp();
-        validate_user_actions(actions, now, self.inner.config.max_action_age)?;
+        self.check_user_actions(actions)?;
 
         // WeChat returns 900351002 when the content type is missing (ads reporting docs).
         let request_body = user_actions_body(actions).to_string();
@@ -143,6 +144,15 @@ impl MpClient {
             raw: reply.text,
             request_body,
         })
+    }
+}
+
+impl MpClient {
+    /// Validates user actions as [`MpClient::add_user_actions`] will before sending them,
+    /// against the current time and the configured maximum age, for a live form check.
+    pub fn check_user_actions(&self, actions: &[UserAction]) -> Result<(), ActionsError> {
+        let now = chrono::Utc::now().timestamp();
+        validate_user_actions(actions, now, self.inner.config.max_action_age)
     }
 }
 

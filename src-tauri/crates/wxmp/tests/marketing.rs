@@ -200,6 +200,39 @@ async fn invalid_actions_never_sent() {
 }
 
 #[tokio::test]
+async fn check_uses_configured_max_age() {
+    let server = MockWeChat::start().await;
+    let ten_days_ago = UserAction {
+        action_time: chrono::Utc::now().timestamp() - 10 * 86_400,
+        ..purchase(1_100_000)
+    };
+
+    let default_age = server
+        .client()
+        .check_user_actions(std::slice::from_ref(&ten_days_ago));
+    let Err(ActionsError::Action { problem, .. }) = default_age else {
+        panic!("expected a too-old action, got {default_age:?}");
+    };
+    assert!(
+        matches!(
+            problem,
+            ActionProblem::TooOld {
+                max_age_days: 7,
+                ..
+            }
+        ),
+        "{problem:?}"
+    );
+
+    let config = wxmp::MpConfig {
+        max_action_age: std::time::Duration::from_secs(30 * 86_400),
+        ..server.config()
+    };
+    let longer = MpClient::new(config).expect("client");
+    assert_eq!(longer.check_user_actions(&[ten_days_ago]), Ok(()));
+}
+
+#[tokio::test]
 async fn actions_retried_after_rotation() {
     let server = MockWeChat::start().await;
     let (client, id) = client_with_data_source(&server).await;

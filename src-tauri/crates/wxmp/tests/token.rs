@@ -122,6 +122,25 @@ async fn rotated_token_refetched_and_retried() {
 }
 
 #[tokio::test]
+async fn expired_token_refetched_and_retried() {
+    let server = MockWeChat::start().await;
+    let client = server.client();
+    client.access_token().await.expect("token");
+    server.expire_token();
+
+    client
+        .get_user_action_sets()
+        .await
+        .expect("list after retry");
+
+    let ledger = server.ledger();
+    assert_eq!(ledger.token_requests, 2);
+    assert_eq!(ledger.token_bodies[1]["force_refresh"], false);
+    assert_eq!(ledger.api_requests.len(), 2);
+    assert_eq!(ledger.api_requests[1].query["access_token"], "TOKEN-2");
+}
+
+#[tokio::test]
 async fn token_retry_happens_once() {
     let server = MockWeChat::start().await;
     server.ledger().reject_all_tokens = true;

@@ -41,6 +41,8 @@ pub struct Ledger {
     pub issued_tokens: u32,
     pub expires_in: u64,
     pub token_delay: Duration,
+    /// Tokens that API calls reject with 42001, and that stable_token replaces.
+    pub expired_tokens: HashSet<String>,
     /// When set, every API call gets 40001, as if another system kept rotating tokens.
     pub reject_all_tokens: bool,
     pub oauth_requests: u32,
@@ -91,6 +93,14 @@ impl MockWeChat {
         let mut ledger = self.ledger();
         let next = next_token(&mut ledger);
         ledger.current_token = Some(next);
+    }
+
+    /// Marks the current token as expired, as WeChat does when its lifetime ends.
+    pub fn expire_token(&self) {
+        let mut ledger = self.ledger();
+        if let Some(token) = ledger.current_token.clone() {
+            ledger.expired_tokens.insert(token);
+        }
     }
 
     pub fn config(&self) -> MpConfig {
@@ -153,7 +163,11 @@ async fn stable_token(State(ledger): Shared, Json(body): Json<Value>) -> Json<Va
     };
 
     let mut ledger = ledger.lock().expect("ledger lock");
-    if force_refresh || ledger.current_token.is_none() {
+    let expired = ledger
+        .current_token
+        .as_ref()
+        .is_none_or(|token| ledger.expired_tokens.contains(token));
+    if force_refresh || expired {
         let next = next_token(&mut ledger);
         ledger.current_token = Some(next);
     }
@@ -220,6 +234,12 @@ fn admit(
 
     if version.as_deref() != Some("v1.0") {
         return Some(error(900351000, "invalid version"));
+    }
+    if token
+        .as_ref()
+        .is_some_and(|token| ledger.expired_tokens.contains(token))
+    {
+        return Some(error(42001, "access_token expired"));
     }
     if ledger.reject_all_tokens || token.is_none() || token != ledger.current_token {
         return Some(error(
