@@ -35,12 +35,12 @@ macro_rules! wechat_enum {
                 match self { $($name::$variant => $word,)+ }
             }
 
-            /// The merchant platform's Chinese label.
+            /// Returns the merchant platform's Chinese label.
             pub fn label_zh(self) -> &'static str {
                 match self { $($name::$variant => $zh,)+ }
             }
 
-            /// The English label shown beside the Chinese one.
+            /// Returns the English label shown beside the Chinese one.
             pub fn label_en(self) -> &'static str {
                 match self { $($name::$variant => $en,)+ }
             }

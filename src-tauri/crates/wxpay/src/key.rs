@@ -31,7 +31,7 @@ impl ApiKey {
         Ok(ApiKey(key))
     }
 
-    /// The key itself, for signing and decryption only.
+    /// Returns the key itself, for signing and decryption only.
     pub fn expose(&self) -> &str {
         &self.0
     }

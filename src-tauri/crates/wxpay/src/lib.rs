@@ -2,13 +2,28 @@
 //! notifies and bills. It owns the protocol and nothing else: no Tauri, no storage,
 //! no secrets kept beyond the values a caller passes in.
 
+pub mod api;
+pub mod client;
+pub mod config;
+mod download;
 pub mod enums;
+pub mod error;
+pub mod explain;
 pub mod key;
+pub mod model;
 pub mod money;
 pub mod sign;
+pub mod time;
 pub mod xml;
 
+pub use api::Api;
+pub use client::PayClient;
+pub use config::{ClientIdentity, Hosts, PayConfig};
 pub use enums::{BillType, RefundStatus, TradeState, TradeType, UnknownValue};
+pub use error::{
+    BillDownloadError, ConfigError, DecryptError, PayError, ReplyError, RequestError, TransportKind,
+};
+pub use explain::Explained;
 pub use key::{ApiKey, KeyError};
 pub use money::{AmountError, Fee, Fen};
 pub use sign::SignType;
