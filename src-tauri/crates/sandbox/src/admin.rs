@@ -1,0 +1,217 @@
+//! The admin API under /sandbox/admin/ (JSON), for tests and the console's sandbox
+//! tools: pay a pending order as the customer, set or top up the merchant balance, set
+//! the refund processing delay, expire access tokens, and look at the state.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use wxpay::Fen;
+
+use crate::app::App;
+use crate::ledger::LedgerError;
+use crate::notify;
+use crate::trade::{self, BizError, Payer};
+
+/// Why an admin call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("order {0} not found")]
+    OrderNotFound(String),
+    #[error("cannot pay order {out_trade_no}: {err} ({code})", code = err.err_code())]
+    NotPayable { out_trade_no: String, err: BizError },
+    #[error("invalid amount {0}: expected a non-negative number of fen")]
+    InvalidAmount(i64),
+    #[error(transparent)]
+    Save(#[from] LedgerError),
+}
+
+impl AdminError {
+    fn code(&self) -> &'static str {
+        match self {
+            AdminError::OrderNotFound(_) => "ORDER_NOT_FOUND",
+            AdminError::NotPayable { .. } => "NOT_PAYABLE",
+            AdminError::InvalidAmount(_) => "INVALID_AMOUNT",
+            AdminError::Save(_) => "SAVE_FAILED",
+        }
+    }
+}
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        let status = match self {
+            AdminError::OrderNotFound(_) => StatusCode::NOT_FOUND,
+            AdminError::NotPayable { .. } => StatusCode::CONFLICT,
+            AdminError::InvalidAmount(_) => StatusCode::BAD_REQUEST,
+            AdminError::Save(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let body = json!({ "error": self.code(), "message": self.to_string() });
+        (status, Json(body)).into_response()
+    }
+}
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/state", get(state))
+        .route("/balance", post(set_balance_route))
+        .route("/balance/top_up", post(top_up_route))
+        .route("/orders/{out_trade_no}/pay", post(pay_route))
+        .route("/refund_delay", post(refund_delay_route))
+        .route("/tokens/expire", post(expire_tokens_route))
+        .route("/user_actions", get(user_actions))
+}
+
+/// Pays an unpaid order and sends the payment notify when its notify_url is on loopback.
+pub fn pay_order(app: &App, out_trade_no: &str, payer: Payer) -> Result<(), AdminError> {
+    let mut ledger = app.ledger();
+    let index = ledger
+        .find_order(None, Some(out_trade_no))
+        .ok_or_else(|| AdminError::OrderNotFound(out_trade_no.to_owned()))?;
+    let mut rng = rand::thread_rng();
+    trade::pay_order(&mut ledger, index, payer, Utc::now(), &mut rng).map_err(|err| {
+        AdminError::NotPayable {
+            out_trade_no: out_trade_no.to_owned(),
+            err,
+        }
+    })?;
+    App::save(&ledger)?;
+    notify::send_payment_notify(app, ledger.order(index));
+    Ok(())
+}
+
+pub fn set_balance(app: &App, balance: Fen) -> Result<(), AdminError> {
+    if balance.0 < 0 {
+        return Err(AdminError::InvalidAmount(balance.0));
+    }
+    let mut ledger = app.ledger();
+    ledger.state.balance = balance;
+    App::save(&ledger)?;
+    Ok(())
+}
+
+pub fn top_up(app: &App, amount: Fen) -> Result<Fen, AdminError> {
+    if amount.0 < 0 {
+        return Err(AdminError::InvalidAmount(amount.0));
+    }
+    let mut ledger = app.ledger();
+    ledger.state.balance = ledger.state.balance + amount;
+    App::save(&ledger)?;
+    Ok(ledger.state.balance)
+}
+
+pub fn set_refund_delay(app: &App, delay: Duration) -> Result<(), AdminError> {
+    let mut ledger = app.ledger();
+    ledger.state.refund_delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+    App::save(&ledger)?;
+    Ok(())
+}
+
+async fn state(State(app): State<Arc<App>>) -> Response {
+    let ledger = app.ledger();
+    let state = &ledger.state;
+    let refunds: usize = state.orders.iter().map(|o| o.refunds.len()).sum();
+    Json(json!({
+        "appid": state.appid,
+        "mch_id": state.mch_id,
+        "balance_fen": state.balance,
+        "refund_delay_ms": state.refund_delay_ms,
+        "history_end": state.history_end,
+        "orders": state.orders.len(),
+        "refunds": refunds,
+        "actions_received": state.mp.actions_received,
+        "data_sources": state.mp.data_sources,
+    }))
+    .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct BalanceBody {
+    balance_fen: i64,
+}
+
+async fn set_balance_route(State(app): State<Arc<App>>, Json(body): Json<BalanceBody>) -> Response {
+    match set_balance(&app, Fen(body.balance_fen)) {
+        Ok(()) => Json(json!({ "balance_fen": body.balance_fen })).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct TopUpBody {
+    amount_fen: i64,
+}
+
+async fn top_up_route(State(app): State<Arc<App>>, Json(body): Json<TopUpBody>) -> Response {
+    match top_up(&app, Fen(body.amount_fen)) {
+        Ok(balance) => Json(json!({ "balance_fen": balance })).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PayBody {
+    openid: Option<String>,
+    bank_type: Option<String>,
+}
+
+async fn pay_route(
+    State(app): State<Arc<App>>,
+    Path(out_trade_no): Path<String>,
+    body: Option<Json<PayBody>>,
+) -> Response {
+    let body = body.map(|Json(b)| b).unwrap_or_default();
+    let payer = Payer {
+        openid: body.openid,
+        bank_type: body.bank_type,
+    };
+    match pay_order(&app, &out_trade_no, payer) {
+        Ok(()) => {
+            let ledger = app.ledger();
+            let order = ledger
+                .find_order(None, Some(&out_trade_no))
+                .map(|index| ledger.order(index).clone());
+            Json(json!({ "paid": true, "order": order })).into_response()
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DelayBody {
+    delay_ms: u64,
+}
+
+async fn refund_delay_route(State(app): State<Arc<App>>, Json(body): Json<DelayBody>) -> Response {
+    match set_refund_delay(&app, Duration::from_millis(body.delay_ms)) {
+        Ok(()) => Json(json!({ "refund_delay_ms": body.delay_ms })).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn expire_tokens_route(State(app): State<Arc<App>>) -> Response {
+    let now = Utc::now();
+    let mut ledger = app.ledger();
+    for token in &mut ledger.state.mp.tokens {
+        token.expires_at = token.expires_at.min(now);
+    }
+    match App::save(&ledger) {
+        Ok(()) => Json(json!({ "expired": ledger.state.mp.tokens.len() })).into_response(),
+        Err(err) => AdminError::Save(err).into_response(),
+    }
+}
+
+async fn user_actions(State(app): State<Arc<App>>) -> Response {
+    let ledger = app.ledger();
+    Json(json!({
+        "actions_received": ledger.state.mp.actions_received,
+        "recent": ledger.state.mp.recent_actions,
+    }))
+    .into_response()
+}

@@ -1,0 +1,71 @@
+//! The state every request handler shares: the merchant's identity and secrets, and the
+//! ledger behind one mutex (each request is short, and saving under the lock keeps the
+//! state file in the same order as the changes).
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use chrono::{DateTime, Utc};
+use wxpay::ApiKey;
+
+use crate::ledger::{Ledger, LedgerError};
+
+/// Shared handler state.
+pub struct App {
+    pub appid: String,
+    pub mch_id: String,
+    pub api_key: ApiKey,
+    pub app_secret: String,
+    ledger: Mutex<Ledger>,
+    /// OAuth codes handed out by the authorize page; they live five minutes, so they
+    /// are not persisted.
+    oauth_codes: Mutex<HashMap<String, OAuthCode>>,
+}
+
+/// An OAuth code and the visitor it stands for.
+#[derive(Debug, Clone)]
+pub struct OAuthCode {
+    pub openid: String,
+    pub scope: String,
+    pub issued_at: DateTime<Utc>,
+    pub used: bool,
+}
+
+impl App {
+    pub fn new(
+        appid: String,
+        mch_id: String,
+        api_key: ApiKey,
+        app_secret: String,
+        ledger: Ledger,
+    ) -> App {
+        App {
+            appid,
+            mch_id,
+            api_key,
+            app_secret,
+            ledger: Mutex::new(ledger),
+            oauth_codes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Locks the ledger. A handler that panicked mid-change leaves the data as it was
+    /// in memory, which the next save writes out; the simulator keeps serving.
+    pub fn ledger(&self) -> MutexGuard<'_, Ledger> {
+        self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn oauth_codes(&self) -> MutexGuard<'_, HashMap<String, OAuthCode>> {
+        self.oauth_codes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Saves the ledger, logging a failure: the reply then reports a system error, and
+    /// WeChat's rule to retry with the same parameters makes the retry safe.
+    pub fn save(ledger: &Ledger) -> Result<(), LedgerError> {
+        ledger
+            .save()
+            .inspect_err(|err| tracing::error!(%err, "cannot save the sandbox state"))
+    }
+}

@@ -1,0 +1,251 @@
+//! The ledger: the simulator's state with lookup indexes, loaded from and saved to one
+//! JSON file in the state folder. Every change is written atomically (temporary file,
+//! fsync, rename) before the reply leaves, so a crash never loses an accepted refund.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, Utc};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use wxpay::{Fen, RefundStatus};
+
+use crate::clock;
+use crate::history::{self, HistoryParams};
+use crate::ids;
+use crate::model::{DataSource, MpState, Order, State, STATE_FORMAT};
+
+const STATE_FILE: &str = "ledger.json";
+
+/// Money a fresh merchant has for refunds: ¥20,000.00.
+const INITIAL_BALANCE: Fen = Fen(2_000_000);
+
+/// How long a new refund stays PROCESSING unless the admin API changes it.
+pub const DEFAULT_REFUND_DELAY_MS: u64 = 3_000;
+
+/// Why the state file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("cannot read or write the state file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("the state file {path} is not valid: {source}")]
+    Corrupt {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("the state file {path} has layout version {found}, expected {STATE_FORMAT}: move it away to start afresh")]
+    Format { path: PathBuf, found: u32 },
+    #[error("the state file {path} belongs to appid {appid} / mch_id {mch_id}: use another state folder for this merchant")]
+    OtherMerchant {
+        path: PathBuf,
+        appid: String,
+        mch_id: String,
+    },
+}
+
+/// Where a refund sits: order index, refund index within the order.
+pub type RefundPos = (usize, usize);
+
+/// The state plus indexes over it.
+pub struct Ledger {
+    path: PathBuf,
+    pub state: State,
+    by_out_trade_no: HashMap<String, usize>,
+    by_transaction_id: HashMap<String, usize>,
+    by_out_refund_no: HashMap<String, RefundPos>,
+    by_refund_id: HashMap<String, RefundPos>,
+}
+
+/// Who the ledger is for and how to seed it.
+pub struct LedgerSeed<'a> {
+    pub appid: &'a str,
+    pub mch_id: &'a str,
+    pub seed: u64,
+    pub history_days: u32,
+}
+
+impl Ledger {
+    /// Loads the state file in `dir`, or generates the seeded history and writes it when
+    /// there is none yet.
+    pub fn open(
+        dir: &Path,
+        seed: &LedgerSeed<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Ledger, LedgerError> {
+        let path = dir.join(STATE_FILE);
+        let state = match fs::read(&path) {
+            Ok(bytes) => parse_state(&path, &bytes, seed)?,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => fresh_state(seed, now),
+            Err(source) => return Err(LedgerError::Io { path, source }),
+        };
+        let mut ledger = Ledger {
+            path,
+            state,
+            by_out_trade_no: HashMap::new(),
+            by_transaction_id: HashMap::new(),
+            by_out_refund_no: HashMap::new(),
+            by_refund_id: HashMap::new(),
+        };
+        ledger.reindex();
+        ledger.save()?;
+        Ok(ledger)
+    }
+
+    /// Writes the state file atomically.
+    pub fn save(&self) -> Result<(), LedgerError> {
+        let io_err = |source| LedgerError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let bytes = serde_json::to_vec(&self.state).map_err(|source| LedgerError::Corrupt {
+            path: self.path.clone(),
+            source,
+        })?;
+        let tmp = self.path.with_extension("json.tmp");
+        let mut file = fs::File::create(&tmp).map_err(io_err)?;
+        file.write_all(&bytes).map_err(io_err)?;
+        file.sync_all().map_err(io_err)?;
+        fs::rename(&tmp, &self.path).map_err(io_err)?;
+        Ok(())
+    }
+
+    fn reindex(&mut self) {
+        self.by_out_trade_no.clear();
+        self.by_transaction_id.clear();
+        self.by_out_refund_no.clear();
+        self.by_refund_id.clear();
+        for index in 0..self.state.orders.len() {
+            self.index_order(index);
+        }
+    }
+
+    /// Adds order `index` and its refunds to the indexes.
+    pub fn index_order(&mut self, index: usize) {
+        let order = &self.state.orders[index];
+        self.by_out_trade_no
+            .insert(order.out_trade_no.clone(), index);
+        if let Some(tx) = &order.transaction_id {
+            self.by_transaction_id.insert(tx.clone(), index);
+        }
+        for (n, refund) in order.refunds.iter().enumerate() {
+            self.by_out_refund_no
+                .insert(refund.out_refund_no.clone(), (index, n));
+            self.by_refund_id
+                .insert(refund.refund_id.clone(), (index, n));
+        }
+    }
+
+    /// Finds an order, preferring transaction_id over out_trade_no as WeChat does
+    /// (orderquery, 9_2).
+    pub fn find_order(
+        &self,
+        transaction_id: Option<&str>,
+        out_trade_no: Option<&str>,
+    ) -> Option<usize> {
+        match (transaction_id, out_trade_no) {
+            (Some(tx), _) => self.by_transaction_id.get(tx).copied(),
+            (None, Some(no)) => self.by_out_trade_no.get(no).copied(),
+            (None, None) => None,
+        }
+    }
+
+    pub fn find_refund_by_out_refund_no(&self, out_refund_no: &str) -> Option<RefundPos> {
+        self.by_out_refund_no.get(out_refund_no).copied()
+    }
+
+    pub fn find_refund_by_id(&self, refund_id: &str) -> Option<RefundPos> {
+        self.by_refund_id.get(refund_id).copied()
+    }
+
+    pub fn order(&self, index: usize) -> &Order {
+        &self.state.orders[index]
+    }
+
+    pub fn order_mut(&mut self, index: usize) -> &mut Order {
+        &mut self.state.orders[index]
+    }
+
+    /// Moves every processing refund whose delay has passed to SUCCESS. Returns whether
+    /// anything changed, so the caller knows to save.
+    pub fn settle_due(&mut self, now: DateTime<Utc>) -> bool {
+        let mut changed = false;
+        for order in &mut self.state.orders {
+            for refund in &mut order.refunds {
+                if refund.refund_status == RefundStatus::Processing && refund.settles_at <= now {
+                    refund.refund_status = RefundStatus::Success;
+                    refund.success_at = Some(refund.settles_at);
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    pub fn refund_delay(&self) -> Duration {
+        Duration::milliseconds(i64::try_from(self.state.refund_delay_ms).unwrap_or(i64::MAX))
+    }
+}
+
+fn parse_state(path: &Path, bytes: &[u8], seed: &LedgerSeed<'_>) -> Result<State, LedgerError> {
+    let state: State = serde_json::from_slice(bytes).map_err(|source| LedgerError::Corrupt {
+        path: path.to_owned(),
+        source,
+    })?;
+    if state.format != STATE_FORMAT {
+        return Err(LedgerError::Format {
+            path: path.to_owned(),
+            found: state.format,
+        });
+    }
+    if state.appid != seed.appid || state.mch_id != seed.mch_id {
+        return Err(LedgerError::OtherMerchant {
+            path: path.to_owned(),
+            appid: state.appid,
+            mch_id: state.mch_id,
+        });
+    }
+    Ok(state)
+}
+
+fn fresh_state(seed: &LedgerSeed<'_>, now: DateTime<Utc>) -> State {
+    let end = clock::beijing_day(now) - Duration::days(1);
+    let orders = history::generate(HistoryParams {
+        appid: seed.appid,
+        seed: seed.seed,
+        days: seed.history_days,
+        end,
+    });
+    State {
+        format: STATE_FORMAT,
+        appid: seed.appid.to_owned(),
+        mch_id: seed.mch_id.to_owned(),
+        seed: seed.seed,
+        history_end: end,
+        balance: INITIAL_BALANCE,
+        refund_delay_ms: DEFAULT_REFUND_DELAY_MS,
+        orders,
+        mp: MpState {
+            data_sources: vec![seeded_data_source(seed.seed, now)],
+            ..MpState::default()
+        },
+    }
+}
+
+/// The WEB data source a fresh account has, so the ads screen has something to send to.
+fn seeded_data_source(seed: u64, now: DateTime<Utc>) -> DataSource {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    DataSource {
+        user_action_set_id: ids::user_action_set_id(&mut rng),
+        kind: "WEB".to_owned(),
+        name: "公众号落地页".to_owned(),
+        description: "公众号广告落地页的下单与购买转化".to_owned(),
+        created_at: now,
+    }
+}

@@ -1,0 +1,198 @@
+//! An in-process simulator of WeChat's servers on loopback: Pay API v2 (XML, signatures,
+//! mutual TLS on the secapi paths, bills) and the Official Account and ads endpoints, over
+//! HTTPS from a local CA. It serves only 127.0.0.1 and never calls out to WeChat.
+
+mod admin;
+mod app;
+mod bill;
+mod clock;
+mod fund_flow;
+mod history;
+mod ids;
+mod ledger;
+mod log;
+mod model;
+mod mp;
+mod notify;
+mod pay;
+mod server;
+mod tls;
+mod trade;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use wxpay::ApiKey;
+
+pub use admin::AdminError;
+pub use ledger::LedgerError;
+pub use tls::TlsError;
+
+use app::App;
+use ledger::{Ledger, LedgerSeed};
+
+/// The merchant the simulator plays WeChat for, and where it keeps its state.
+pub struct SandboxConfig {
+    pub appid: String,
+    pub mch_id: String,
+    pub api_key: ApiKey,
+    pub app_secret: String,
+    /// Folder for the certificates and the ledger; made if missing.
+    pub state_dir: PathBuf,
+    /// Seed of the generated history.
+    pub seed: u64,
+    /// Days of history generated on first start, ending yesterday (Beijing time).
+    pub history_days: u32,
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+}
+
+impl fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("appid", &self.appid)
+            .field("mch_id", &self.mch_id)
+            .field("api_key", &self.api_key)
+            .field("app_secret", &"****")
+            .field("state_dir", &self.state_dir)
+            .field("seed", &self.seed)
+            .field("history_days", &self.history_days)
+            .field("port", &self.port)
+            .finish()
+    }
+}
+
+/// Why the simulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("cannot create the sandbox state folder {path}: {source}")]
+    StateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        port: u16,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A running simulator. Dropping the handle stops it too; `shutdown` also waits until
+/// the listener is closed.
+pub struct SandboxHandle {
+    /// `https://127.0.0.1:PORT`, the base URL for both pay and Official Account paths.
+    pub base_url: String,
+    /// The local CA that signed the server certificate: clients trust it.
+    pub ca_cert_pem: String,
+    /// The merchant client certificate (apiclient_cert.pem) and its key.
+    pub client_cert_pem: String,
+    pub client_key_pem: String,
+    pub state_dir: PathBuf,
+    app: Arc<App>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+/// Starts the simulator: loads or makes the certificates and the ledger in
+/// `config.state_dir`, then serves HTTPS on 127.0.0.1.
+pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
+    std::fs::create_dir_all(&config.state_dir).map_err(|source| SandboxError::StateDir {
+        path: config.state_dir.clone(),
+        source,
+    })?;
+    let certs = tls::CertBundle::load_or_create(&config.state_dir, &config.mch_id)?;
+    let tls_config = certs.server_config()?;
+    let ledger = Ledger::open(
+        &config.state_dir,
+        &LedgerSeed {
+            appid: &config.appid,
+            mch_id: &config.mch_id,
+            seed: config.seed,
+            history_days: config.history_days,
+        },
+        chrono::Utc::now(),
+    )?;
+
+    let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, config.port))
+        .await
+        .map_err(|source| SandboxError::Bind {
+            port: config.port,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+        port: config.port,
+        source,
+    })?;
+
+    let app = Arc::new(App::new(
+        config.appid,
+        config.mch_id,
+        config.api_key,
+        config.app_secret,
+        ledger,
+    ));
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(server::serve(
+        listener,
+        tls_config,
+        server::router(app.clone()),
+        stopped,
+    ));
+    tracing::info!(%addr, state_dir = %config.state_dir.display(), "sandbox started");
+
+    Ok(SandboxHandle {
+        base_url: format!("https://{addr}"),
+        ca_cert_pem: certs.ca_cert_pem,
+        client_cert_pem: certs.client_cert_pem,
+        client_key_pem: certs.client_key_pem,
+        state_dir: config.state_dir,
+        app,
+        stop,
+        task,
+    })
+}
+
+impl SandboxHandle {
+    /// Stops accepting connections, drops open ones and waits for the server task.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        if let Err(err) = self.task.await {
+            tracing::error!(%err, "sandbox server task failed");
+        }
+        tracing::info!(base_url = %self.base_url, "sandbox stopped");
+    }
+
+    /// Pays an unpaid order as the customer would; same as the admin API's pay call.
+    pub fn pay_order(&self, out_trade_no: &str) -> Result<(), AdminError> {
+        admin::pay_order(&self.app, out_trade_no, trade::Payer::default())
+    }
+
+    /// Sets the merchant balance that refunds are paid from.
+    pub fn set_balance(&self, balance: wxpay::Fen) -> Result<(), AdminError> {
+        admin::set_balance(&self.app, balance)
+    }
+
+    /// Adds to the merchant balance; returns the new balance.
+    pub fn top_up(&self, amount: wxpay::Fen) -> Result<wxpay::Fen, AdminError> {
+        admin::top_up(&self.app, amount)
+    }
+
+    /// The merchant balance that refunds are paid from.
+    pub fn balance(&self) -> wxpay::Fen {
+        self.app.ledger().state.balance
+    }
+
+    /// Sets how long new refunds stay PROCESSING before they turn SUCCESS.
+    pub fn set_refund_delay(&self, delay: std::time::Duration) -> Result<(), AdminError> {
+        admin::set_refund_delay(&self.app, delay)
+    }
+}

@@ -1,0 +1,133 @@
+//! The HTTPS server: a TLS accept loop that records each connection's client
+//! certificate, hyper serving every connection, and the router of pay, Official Account
+//! and admin paths.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::middleware;
+use axum::routing::{get, post};
+use axum::Router;
+use hyper::body::Incoming;
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+
+use crate::app::App;
+use crate::{admin, log, mp, pay, tls};
+
+/// A slow or stuck handshake is dropped after this long.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The client certificate of the connection a request came on, put into every request's
+/// extensions. The TLS layer has already checked it against the sandbox CA.
+#[derive(Debug, Clone, Default)]
+pub struct ClientCert {
+    /// Whether the client presented a certificate at all.
+    pub presented: bool,
+    /// Its subject CN, which for a merchant certificate is the mch_id.
+    pub common_name: Option<String>,
+}
+
+/// Builds the router of every path the simulator serves.
+pub fn router(app: Arc<App>) -> Router {
+    // Pay API certificate rules: refunds, reversals and fund-flow bills need the
+    // merchant's client certificate.
+    let with_cert = Router::new()
+        .route("/secapi/pay/refund", post(pay::refund::refund))
+        .route("/pay/downloadfundflow", post(pay::bill::download_fund_flow))
+        .route_layer(middleware::from_fn_with_state(
+            app.clone(),
+            pay::require_client_cert,
+        ));
+
+    Router::new()
+        .route("/pay/unifiedorder", post(pay::order::unified_order))
+        .route("/pay/orderquery", post(pay::order::order_query))
+        .route("/pay/closeorder", post(pay::order::close_order))
+        .route("/pay/refundquery", post(pay::refund_query::refund_query))
+        .route("/pay/downloadbill", post(pay::bill::download_bill))
+        .merge(with_cert)
+        .route("/cgi-bin/stable_token", post(mp::token::stable_token))
+        .route("/cgi-bin/token", get(mp::token::token))
+        .route("/marketing/user_action_sets/add", post(mp::sets::add))
+        .route("/marketing/user_action_sets/get", get(mp::sets::get))
+        .route("/marketing/user_actions/add", post(mp::actions::add))
+        .route("/sns/oauth2/access_token", get(mp::oauth::exchange))
+        .route("/connect/oauth2/authorize", get(mp::oauth::authorize))
+        .nest("/sandbox/admin", admin::routes())
+        .layer(middleware::from_fn(log::log_exchange))
+        .with_state(app)
+}
+
+/// Accepts connections until `stopped` flips (or its sender is dropped), then drops
+/// every open connection.
+pub async fn serve(
+    listener: TcpListener,
+    tls_config: Arc<rustls::ServerConfig>,
+    router: Router,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let acceptor = TlsAcceptor::from(tls_config);
+    let mut connections = JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        tokio::select! {
+            changed = stopped.changed() => {
+                if changed.is_err() || *stopped.borrow() {
+                    break;
+                }
+            }
+            accepted = listener.accept() => match accepted {
+                Ok((tcp, peer)) => {
+                    connections.spawn(serve_connection(acceptor.clone(), tcp, peer, router.clone()));
+                }
+                Err(err) => {
+                    tracing::warn!(%err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+        }
+    }
+    connections.shutdown().await;
+}
+
+async fn serve_connection(acceptor: TlsAcceptor, tcp: TcpStream, peer: SocketAddr, router: Router) {
+    let stream = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(err)) => {
+            tracing::info!(%peer, %err, "TLS handshake failed");
+            return;
+        }
+        Err(_) => {
+            tracing::info!(%peer, "TLS handshake timed out");
+            return;
+        }
+    };
+
+    let leaf = stream
+        .get_ref()
+        .1
+        .peer_certificates()
+        .and_then(|chain| chain.first());
+    let client_cert = ClientCert {
+        presented: leaf.is_some(),
+        common_name: leaf.and_then(|der| tls::common_name(der)),
+    };
+
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(client_cert.clone());
+        router.clone().oneshot(request)
+    });
+    if let Err(err) = hyper::server::conn::http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await
+    {
+        tracing::debug!(%peer, %err, "connection ended with an error");
+    }
+}

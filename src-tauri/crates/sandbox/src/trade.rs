@@ -1,0 +1,287 @@
+//! The order state machine: creating an order, paying it (the simulated payer), closing
+//! it and refunding it, with WeChat's business rules and its err_code for each refusal.
+//! NOTPAY goes to SUCCESS or CLOSED; SUCCESS goes to REFUND with the first refund.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+use wxpay::{Fen, RefundStatus, TradeState, TradeType};
+
+use crate::clock;
+use crate::ids;
+use crate::ledger::{Ledger, RefundPos};
+use crate::model::{Order, Refund};
+
+/// Most refunds one order may have (refund, 9_4).
+pub const MAX_REFUNDS_PER_ORDER: usize = 50;
+
+/// How long a prepay_id stays valid (unifiedorder, 9_1).
+const PREPAY_VALIDITY: Duration = Duration::hours(2);
+
+/// A business-level refusal: result_code FAIL with this err_code; the message is
+/// err_code_des, worded as WeChat words it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BizError {
+    #[error("订单不存在")]
+    OrderNotExist,
+    #[error("该订单已支付")]
+    OrderPaid,
+    #[error("该订单已关闭")]
+    OrderClosed,
+    #[error("商户订单号重复")]
+    OutTradeNoUsed,
+    #[error("退款订单查询失败")]
+    RefundNotExist,
+    #[error("无效transaction_id")]
+    InvalidTransactionId,
+    #[error("基本账户余额不足，请充值后重新发起")]
+    NotEnough,
+    #[error("订单已经超过退款期限")]
+    TradeOverdue,
+    #[error("订单已全额退款")]
+    FullyRefunded,
+    #[error("refund_fee大于可退金额")]
+    OverRefund,
+    #[error("订单金额或退款金额与之前请求不一致,请核实后再试")]
+    RefundFeeMismatch,
+    #[error("订单退款次数已达上限（{MAX_REFUNDS_PER_ORDER}次）")]
+    TooManyRefunds,
+    #[error("{0}")]
+    Param(String),
+    #[error("系统繁忙，请稍后再试")]
+    System,
+}
+
+impl BizError {
+    /// WeChat's err_code for this refusal.
+    pub fn err_code(&self) -> &'static str {
+        match self {
+            BizError::OrderNotExist => "ORDERNOTEXIST",
+            BizError::OrderPaid => "ORDERPAID",
+            BizError::OrderClosed => "ORDERCLOSED",
+            BizError::OutTradeNoUsed => "OUT_TRADE_NO_USED",
+            BizError::RefundNotExist => "REFUNDNOTEXIST",
+            BizError::InvalidTransactionId => "INVALID_TRANSACTIONID",
+            BizError::NotEnough => "NOTENOUGH",
+            BizError::TradeOverdue => "TRADE_OVERDUE",
+            BizError::FullyRefunded | BizError::TooManyRefunds => "ERROR",
+            BizError::OverRefund => "INVALID_REQUEST",
+            BizError::RefundFeeMismatch => "REFUND_FEE_MISMATCH",
+            BizError::Param(_) => "PARAM_ERROR",
+            BizError::System => "SYSTEMERROR",
+        }
+    }
+}
+
+/// The fields of a unifiedorder request that define the order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOrder {
+    pub out_trade_no: String,
+    pub trade_type: TradeType,
+    pub body: String,
+    pub attach: String,
+    pub total_fee: Fen,
+    pub openid: Option<String>,
+    pub product_id: Option<String>,
+    pub device_info: Option<String>,
+    pub spbill_create_ip: String,
+    pub notify_url: Option<String>,
+}
+
+impl NewOrder {
+    /// Whether a repeated request names the same order. WeChat answers
+    /// OUT_TRADE_NO_USED when any of these differ.
+    fn matches(&self, order: &Order) -> bool {
+        self.trade_type == order.trade_type
+            && self.body == order.body
+            && self.attach == order.attach
+            && self.total_fee == order.total_fee
+            && self.openid == order.openid
+            && self.product_id == order.product_id
+    }
+}
+
+/// Creates an order, or returns the existing one for a repeat with the same fields
+/// (with a fresh prepay_id once the old one expired).
+pub fn unified_order<R: Rng>(
+    ledger: &mut Ledger,
+    request: NewOrder,
+    now: DateTime<Utc>,
+    rng: &mut R,
+) -> Result<usize, BizError> {
+    if let Some(index) = ledger.find_order(None, Some(&request.out_trade_no)) {
+        let order = ledger.order_mut(index);
+        match order.trade_state {
+            TradeState::Success | TradeState::Refund => return Err(BizError::OrderPaid),
+            TradeState::Closed | TradeState::Revoked => return Err(BizError::OrderClosed),
+            _ => {}
+        }
+        if !request.matches(order) {
+            return Err(BizError::OutTradeNoUsed);
+        }
+        if order.prepay_expires_at.is_none_or(|at| at <= now) {
+            order.prepay_id = Some(ids::prepay_id(rng, &clock::stamp(now)));
+            order.prepay_expires_at = Some(now + PREPAY_VALIDITY);
+        }
+        return Ok(index);
+    }
+
+    let order = Order {
+        out_trade_no: request.out_trade_no,
+        transaction_id: None,
+        trade_type: request.trade_type,
+        trade_state: TradeState::NotPay,
+        body: request.body,
+        attach: request.attach,
+        total_fee: request.total_fee,
+        openid: request.openid,
+        product_id: request.product_id,
+        device_info: request.device_info,
+        bank_type: None,
+        spbill_create_ip: request.spbill_create_ip,
+        notify_url: request.notify_url,
+        created_at: now,
+        paid_at: None,
+        closed_at: None,
+        prepay_id: Some(ids::prepay_id(rng, &clock::stamp(now))),
+        prepay_expires_at: Some(now + PREPAY_VALIDITY),
+        code_url: (request.trade_type == TradeType::Native).then(|| ids::code_url(rng)),
+        refunds: Vec::new(),
+    };
+    ledger.state.orders.push(order);
+    let index = ledger.state.orders.len() - 1;
+    ledger.index_order(index);
+    Ok(index)
+}
+
+/// Closes an unpaid order (closeorder, 9_3). Closing a closed order succeeds again.
+pub fn close_order(ledger: &mut Ledger, index: usize, now: DateTime<Utc>) -> Result<(), BizError> {
+    let order = ledger.order_mut(index);
+    match order.trade_state {
+        TradeState::Success | TradeState::Refund => Err(BizError::OrderPaid),
+        TradeState::Closed | TradeState::Revoked => Err(BizError::OrderClosed),
+        TradeState::NotPay | TradeState::UserPaying | TradeState::PayError => {
+            order.trade_state = TradeState::Closed;
+            order.closed_at = Some(now);
+            Ok(())
+        }
+    }
+}
+
+/// The customer who pays an order in the simulation.
+#[derive(Debug, Clone, Default)]
+pub struct Payer {
+    pub openid: Option<String>,
+    pub bank_type: Option<String>,
+}
+
+/// Pays an unpaid order as a customer would.
+pub fn pay_order<R: Rng>(
+    ledger: &mut Ledger,
+    index: usize,
+    payer: Payer,
+    now: DateTime<Utc>,
+    rng: &mut R,
+) -> Result<(), BizError> {
+    let prefix = ids::openid_prefix(&ledger.state.appid);
+    let order = ledger.order_mut(index);
+    match order.trade_state {
+        TradeState::Success | TradeState::Refund => return Err(BizError::OrderPaid),
+        TradeState::Closed | TradeState::Revoked => return Err(BizError::OrderClosed),
+        TradeState::NotPay | TradeState::UserPaying | TradeState::PayError => {}
+    }
+    if let Some(openid) = payer.openid {
+        order.openid = Some(openid);
+    } else if order.openid.is_none() {
+        order.openid = Some(ids::openid(rng, &prefix));
+    }
+    order.bank_type = Some(payer.bank_type.unwrap_or_else(|| "OTHERS".to_owned()));
+    order.trade_state = TradeState::Success;
+    order.paid_at = Some(now);
+    order.transaction_id = Some(ids::transaction_id(rng, clock::beijing_day(now)));
+    ledger.index_order(index);
+    Ok(())
+}
+
+/// The fields of a refund request, after the order was found.
+#[derive(Debug, Clone)]
+pub struct RefundRequest {
+    pub order: usize,
+    pub out_refund_no: String,
+    pub total_fee: Fen,
+    pub refund_fee: Fen,
+    pub refund_desc: Option<String>,
+    pub refund_account: Option<String>,
+    pub notify_url: Option<String>,
+}
+
+/// Accepts a refund, or returns the existing one when out_refund_no repeats with the same
+/// amounts: a repeat never refunds twice (refund, 9_4). The money leaves the balance at
+/// once; the refund stays PROCESSING for the configured delay.
+pub fn refund<R: Rng>(
+    ledger: &mut Ledger,
+    request: RefundRequest,
+    now: DateTime<Utc>,
+    rng: &mut R,
+) -> Result<RefundPos, BizError> {
+    if let Some((index, n)) = ledger.find_refund_by_out_refund_no(&request.out_refund_no) {
+        let existing = &ledger.order(index).refunds[n];
+        let same = index == request.order
+            && existing.refund_fee == request.refund_fee
+            && existing.total_fee == request.total_fee;
+        return if same {
+            Ok((index, n))
+        } else {
+            Err(BizError::RefundFeeMismatch)
+        };
+    }
+
+    let order = ledger.order(request.order);
+    let paid_at = match (order.trade_state, order.paid_at) {
+        (TradeState::Success | TradeState::Refund, Some(paid_at)) => paid_at,
+        _ => return Err(BizError::OrderNotExist),
+    };
+    if request.total_fee != order.total_fee {
+        return Err(BizError::RefundFeeMismatch);
+    }
+    if now - paid_at > Duration::days(365) {
+        return Err(BizError::TradeOverdue);
+    }
+    if order.refunds.len() >= MAX_REFUNDS_PER_ORDER {
+        return Err(BizError::TooManyRefunds);
+    }
+    let refundable = order.refundable();
+    if refundable.0 <= 0 {
+        return Err(BizError::FullyRefunded);
+    }
+    if request.refund_fee > refundable {
+        return Err(BizError::OverRefund);
+    }
+    if ledger.state.balance < request.refund_fee {
+        return Err(BizError::NotEnough);
+    }
+
+    let delay = ledger.refund_delay();
+    ledger.state.balance = ledger.state.balance - request.refund_fee;
+    let refund = Refund {
+        out_refund_no: request.out_refund_no,
+        refund_id: ids::refund_id(rng, clock::beijing_day(now)),
+        refund_fee: request.refund_fee,
+        total_fee: request.total_fee,
+        refund_desc: request.refund_desc,
+        refund_account: request
+            .refund_account
+            .unwrap_or_else(|| "REFUND_SOURCE_UNSETTLED_FUNDS".to_owned()),
+        refund_status: RefundStatus::Processing,
+        requested_at: now,
+        settles_at: now + delay,
+        success_at: None,
+        notify_url: request.notify_url,
+    };
+    let order = ledger.order_mut(request.order);
+    order.refunds.push(refund);
+    order.trade_state = TradeState::Refund;
+    let n = order.refunds.len() - 1;
+    ledger.index_order(request.order);
+    ledger.settle_due(now);
+    Ok((request.order, n))
+}
