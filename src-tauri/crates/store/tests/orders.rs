@@ -62,7 +62,7 @@ fn state_advances_forward() {
         ..order("A1", 100, 0)
     };
     store
-        .import_batch(SHOP, &[unpaid.clone()], &[])
+        .import_batch(SHOP, std::slice::from_ref(&unpaid), &[])
         .expect("created");
     let after_create = store.get_order(SHOP, "A1").expect("get").expect("exists");
 
