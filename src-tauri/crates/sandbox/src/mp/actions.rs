@@ -267,12 +267,14 @@ fn validate_user(
 
     let user = match action.get("user_id") {
         None if click_id.is_some() => return Ok(()),
-        None => return Err((
-            MISSING,
-            format!(
+        None => {
+            return Err((
+                MISSING,
+                format!(
                 "actions[{i}] needs user_id (wechat_app_id and wechat_openid) or trace.click_id"
             ),
-        )),
+            ))
+        }
         Some(Value::Object(user)) => user,
         Some(_) => return Err((INVALID, format!("actions[{i}].user_id must be an object"))),
     };
