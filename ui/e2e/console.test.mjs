@@ -53,6 +53,7 @@ test('table keeps only visible rows and pages on scroll', async () => {
   assert.equal(await table.getAttribute('data-row-count'), '200');
   const rendered = await page.locator('[data-testid="order-row"]').count();
   assert.ok(rendered < 60, `expected a window of rows, found ${rendered} in the DOM`);
+  await page.screenshot({ path: join(resultsDir, 'orders.png') });
 
   const rowHeight = await page
     .locator('[data-testid="order-row"]')
