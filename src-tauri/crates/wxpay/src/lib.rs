@@ -3,6 +3,7 @@
 //! no secrets kept beyond the values a caller passes in.
 
 pub mod api;
+pub mod bill;
 pub mod client;
 pub mod config;
 mod download;
