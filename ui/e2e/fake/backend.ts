@@ -1,4 +1,4 @@
-// An in-memory stand-in for the Rust side, answering the console's commands with the same
+// An in-memory stand-in for the Rust side that handles the console's commands with the same
 // records, for browser runs of the built UI (through mockIPC) and for component tests.
 import type { AdActionView } from '$lib/bindings/AdActionView';
 import type { AppError } from '$lib/bindings/AppError';
@@ -133,7 +133,7 @@ export class FakeBackend {
     this.records = makeHistory(this.options.orderCount, Math.floor(Date.now() / 1000));
   }
 
-  /** Answers one command as the Rust side would, or rejects with an AppError. */
+  /** Handles one command as the Rust side would, or rejects with an AppError. */
   handle(command: string, args: Record<string, unknown> = {}): Promise<unknown> {
     this.calls.push({ command, args });
     const handlers: Record<string, () => unknown> = {
