@@ -13,6 +13,8 @@ pub mod explain;
 pub mod key;
 pub mod model;
 pub mod money;
+pub mod notify;
+pub mod refund_notify;
 pub mod sign;
 pub mod time;
 pub mod xml;
@@ -27,6 +29,8 @@ pub use error::{
 pub use explain::Explained;
 pub use key::{ApiKey, KeyError};
 pub use money::{AmountError, Fee, Fen};
+pub use notify::{parse_pay_notify, PayNotify, NOTIFY_ACK};
+pub use refund_notify::{parse_refund_notify, RefundNotify};
 pub use sign::SignType;
 
 /// The fields of one v2 message, by name. Sorted by name in byte order, which is the

@@ -281,11 +281,16 @@ fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, XmlError> {
     Ok(resolved.to_owned())
 }
 
-/// Encodes fields as `<xml><k><![CDATA[v]]></k>...</xml>` in key order. Keys must be XML
-/// names, because they are written as they are. A `]]>` inside a value is split across
-/// two CDATA sections, so the value survives unchanged.
+/// Encodes fields as `<xml><k><![CDATA[v]]></k>...</xml>` in key order.
 pub fn encode(fields: &Fields) -> String {
-    let mut out = String::from("<xml>");
+    encode_root(fields, "xml")
+}
+
+/// Encodes fields under the root element `root`, in key order. Names must be XML names,
+/// because they are written as they are. A `]]>` inside a value is split across two
+/// CDATA sections, so the value survives unchanged.
+pub fn encode_root(fields: &Fields, root: &str) -> String {
+    let mut out = format!("<{root}>");
     for (name, value) in fields {
         out.push('<');
         out.push_str(name);
@@ -295,7 +300,7 @@ pub fn encode(fields: &Fields) -> String {
         out.push_str(name);
         out.push('>');
     }
-    out.push_str("</xml>");
+    out.push_str(&format!("</{root}>"));
     out
 }
 

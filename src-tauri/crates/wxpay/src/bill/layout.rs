@@ -1,4 +1,4 @@
-//! The bill layouts downloadbill and the merchant platform produce, told apart by their
+//! The bill layouts downloadbill and the merchant platform produce, recognised by their
 //! header row, and the position of each named column in that header.
 
 use std::collections::HashMap;
@@ -74,7 +74,7 @@ impl BillLayout {
         }
     }
 
-    /// The number of columns WeChat documents for this layout.
+    /// Returns the number of columns WeChat documents for this layout.
     pub fn column_count(self) -> usize {
         match self {
             BillLayout::All => 27,

@@ -94,7 +94,7 @@ impl<R: BufRead> BillReader<R> {
         self.header.layout
     }
 
-    /// The summary, once iteration has reached it.
+    /// Returns the summary, once iteration has reached it.
     pub fn summary(&self) -> Option<&BillSummary> {
         self.summary.as_ref()
     }

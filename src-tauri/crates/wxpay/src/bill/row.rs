@@ -98,7 +98,8 @@ impl<'a> Cells<'a> {
             .ok_or_else(|| CellError(format!("column {name} is missing")))
     }
 
-    /// The first of several names the layout has, for columns renamed between layouts.
+    /// Returns the cell of the first name this layout has, for columns renamed between
+    /// layouts.
     fn first_of(&self, names: &[&str]) -> Option<(&'a str, String)> {
         names
             .iter()

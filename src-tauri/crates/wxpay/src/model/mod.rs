@@ -4,7 +4,7 @@
 
 mod check;
 mod close_order;
-mod coupon;
+pub(crate) mod coupon;
 mod order_query;
 mod reader;
 mod refund;
