@@ -126,10 +126,10 @@ export const messages = {
   'refundDialog.rest': { zh: '可退 {amount}', en: 'Refundable {amount}' },
   'refundDialog.amount': { zh: '退款金额（元）', en: 'Refund amount (yuan)' },
   'refundDialog.reason': {
-    zh: '退款原因（选填，最多 80 字）',
-    en: 'Reason (optional, up to 80 characters)',
+    zh: '退款原因（选填，最多 80 字节，约 26 个汉字）',
+    en: 'Reason (optional, up to 80 bytes: about 26 Chinese characters)',
   },
-  'refundDialog.reasonCount': { zh: '{count} / 80', en: '{count} / 80' },
+  'refundDialog.reasonCount': { zh: '{count} / 80 字节', en: '{count} / 80 bytes' },
   'refundDialog.next': { zh: '下一步', en: 'Next' },
   'refundDialog.back': { zh: '返回修改', en: 'Back' },
   'refundDialog.cancel': { zh: '取消', en: 'Cancel' },
@@ -147,6 +147,11 @@ export const messages = {
     zh: '微信已受理，正在等待退款结果…',
     en: 'WeChat accepted the refund; waiting for the result…',
   },
+  'refundDialog.stillProcessing': {
+    zh: '微信仍在处理这笔退款。可以关闭窗口，结果稍后会显示在退款记录中。',
+    en: 'WeChat is still processing this refund. You may close this; the result will show in the refund list later.',
+  },
+  'refundDialog.checkAgain': { zh: '再次查询', en: 'Check again' },
   'refundDialog.success': { zh: '退款成功', en: 'Refund succeeded' },
   'refundDialog.ended': { zh: '退款结束：{status}', en: 'Refund ended: {status}' },
   'refundDialog.failed': { zh: '退款未完成', en: 'Refund not completed' },
@@ -170,8 +175,8 @@ export const messages = {
     en: 'The refund amount cannot exceed the refundable {amount}',
   },
   'refundDialog.error.reason': {
-    zh: '退款原因最多 80 个字',
-    en: 'The reason may have at most 80 characters',
+    zh: '退款原因最多 80 字节（约 26 个汉字）',
+    en: 'The reason may be at most 80 bytes (about 26 Chinese characters)',
   },
 
   'timeline.created': { zh: '创建订单', en: 'Created' },

@@ -85,17 +85,23 @@ describe('RefundDialog validation', () => {
     expect(nextButton().disabled).toBe(false);
   });
 
-  it('limits the reason to 80 characters', async () => {
+  it('limits the reason to 80 bytes', async () => {
     mockIPC(() => null);
     renderDialog();
     const reason = screen.getByTestId('refund-reason');
 
-    await fireEvent.input(reason, { target: { value: '退'.repeat(80) } });
+    await fireEvent.input(reason, { target: { value: 'a'.repeat(80) } });
     expect(nextButton().disabled).toBe(false);
 
-    await fireEvent.input(reason, { target: { value: '退'.repeat(81) } });
+    await fireEvent.input(reason, { target: { value: '退'.repeat(26) } });
+    expect(nextButton().disabled).toBe(false);
+
+    await fireEvent.input(reason, { target: { value: '退'.repeat(27) } });
     expect(nextButton().disabled).toBe(true);
-    expect(screen.getByText('退款原因最多 80 个字')).toBeTruthy();
+    expect(screen.getByText('退款原因最多 80 字节（约 26 个汉字）')).toBeTruthy();
+
+    await fireEvent.input(reason, { target: { value: 'a'.repeat(81) } });
+    expect(nextButton().disabled).toBe(true);
   });
 });
 
@@ -184,6 +190,33 @@ describe('RefundDialog confirmation', () => {
     const statuses = onUpdate.mock.calls.map(([view]) => (view as RefundView).status);
     expect(statuses[0]).toBe('PROCESSING');
     expect(statuses[statuses.length - 1]).toBe('SUCCESS');
+  });
+});
+
+describe('RefundDialog following', () => {
+  it('offers another check while still processing', async () => {
+    let follows = 0;
+    mockIPC((command) => {
+      if (command === 'refund_order') {
+        return refundView('PROCESSING', 1234);
+      }
+      if (command === 'follow_refund') {
+        follows += 1;
+        return refundView(follows === 1 ? 'PROCESSING' : 'SUCCESS', 1234);
+      }
+      return null;
+    });
+    renderDialog();
+    await fireEvent.click(nextButton());
+    await fireEvent.click(screen.getByTestId('refund-confirm'));
+
+    const again = await screen.findByText('再次查询');
+    await fireEvent.click(again);
+
+    await waitFor(() =>
+      expect(screen.getByTestId('refund-progress').dataset.status).toBe('SUCCESS'),
+    );
+    expect(follows).toBe(2);
   });
 });
 
