@@ -24,7 +24,9 @@ impl Store {
     /// Opens or creates the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
-        Self::prepare(conn, true)
+        let store = Self::prepare(conn, true)?;
+        tracing::info!(path = %path.display(), "store opened");
+        Ok(store)
     }
 
     /// Opens a private in-memory database, for unit tests.
@@ -58,8 +60,9 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Runs `work` in one IMMEDIATE transaction: it takes the write lock up front, so two
-    /// writers (here or in another process) never deadlock upgrading from a read.
+    /// Runs `work` in one IMMEDIATE transaction. It takes the write lock up front, so two
+    /// writers (here or in another process) cannot both hold a read lock and then fail with
+    /// SQLITE_BUSY when each tries to upgrade it.
     pub(crate) fn write<T>(
         &self,
         work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,

@@ -16,7 +16,7 @@ pub const MAX_PAGE_SIZE: u32 = 1000;
 /// Columns a search matches, each served by an index that starts with profile_id.
 const SEARCH_COLUMNS: [&str; 3] = ["out_trade_no", "transaction_id", "openid"];
 
-/// Which orders to list or total. Empty lists and `None` do not filter.
+/// Conditions on the orders to list or total. Empty lists and `None` do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderFilter {
     pub profile_id: String,
@@ -326,10 +326,20 @@ mod plan_tests {
         ]
     }
 
+    /// Checks the plans and results of one large history. The checks share one test because
+    /// generating the history is the slow part.
     #[test]
-    fn history_pages_use_index() {
+    fn large_history_uses_indexes() {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = large_store(&dir);
+
+        check_pages_use_index(&store);
+        check_totals_use_covering_index(&store);
+        check_search_uses_column_indexes(&store);
+        check_pages_and_filters(&store);
+    }
+
+    fn check_pages_use_index(store: &Store) {
         let cursor = OrderCursor {
             created_at: to_unix(base_time()) + 1_000_000,
             id: 70_000,
@@ -338,7 +348,7 @@ mod plan_tests {
         for filter in browse_filters() {
             for after in [None, Some(cursor)] {
                 let (sql, values) = list_query(&filter, after, 200);
-                let plan = explain(&store, &sql, values).join(" | ");
+                let plan = explain(store, &sql, values).join(" | ");
 
                 assert!(plan.contains("INDEX orders_history"), "{filter:?}: {plan}");
                 assert!(!plan.contains("TEMP B-TREE"), "{filter:?} sorts: {plan}");
@@ -347,14 +357,10 @@ mod plan_tests {
         }
     }
 
-    #[test]
-    fn totals_use_covering_index() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = large_store(&dir);
-
+    fn check_totals_use_covering_index(store: &Store) {
         for filter in browse_filters() {
             let (sql, values) = totals_query(&filter);
-            let plan = explain(&store, &sql, values).join(" | ");
+            let plan = explain(store, &sql, values).join(" | ");
 
             assert!(
                 plan.contains("COVERING INDEX orders_history"),
@@ -364,19 +370,16 @@ mod plan_tests {
         }
     }
 
-    #[test]
-    fn search_uses_column_indexes() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = large_store(&dir);
+    fn check_search_uses_column_indexes(store: &Store) {
         let search = OrderFilter {
             search: Some("T0001".to_owned()),
             ..filter()
         };
 
         let (sql, values) = list_query(&search, None, 200);
-        let list_plan = explain(&store, &sql, values).join(" | ");
+        let list_plan = explain(store, &sql, values).join(" | ");
         let (sql, values) = totals_query(&search);
-        let totals_plan = explain(&store, &sql, values).join(" | ");
+        let totals_plan = explain(store, &sql, values).join(" | ");
 
         for plan in [&list_plan, &totals_plan] {
             assert!(plan.contains("INTEGER PRIMARY KEY"), "{plan}");
@@ -387,11 +390,7 @@ mod plan_tests {
         }
     }
 
-    #[test]
-    fn large_history_pages_and_filters() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = large_store(&dir);
-
+    fn check_pages_and_filters(store: &Store) {
         let mut seen = 0_i64;
         let mut previous: Option<(i64, i64)> = None;
         let mut after = None;

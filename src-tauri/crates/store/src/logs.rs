@@ -42,9 +42,9 @@ pub struct NewAuditEntry {
     /// The profile the action concerned, if any.
     pub profile_id: Option<String>,
     pub at: DateTime<Utc>,
-    /// Who acted, for example a staff name or "system".
+    /// The person or part that acted, for example a staff name or "system".
     pub actor: String,
-    /// What was done, as a short machine word such as "refund" or "profile_saved".
+    /// The action taken, as a short machine word such as "refund" or "profile_saved".
     pub action: String,
     pub detail: serde_json::Value,
 }

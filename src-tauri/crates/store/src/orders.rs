@@ -12,7 +12,7 @@ use crate::states::check_trade_state;
 use crate::time::{now_unix, optional_time_at, time_at, to_unix};
 use crate::{Store, StoreError};
 
-/// Where the latest write of an order came from.
+/// Origin of the latest write of an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OrderSource {
@@ -43,7 +43,7 @@ impl OrderSource {
     }
 }
 
-/// What one source knows about an order. `None` fields leave the stored value unchanged.
+/// The facts one source reports about an order. `None` fields leave the stored value unchanged.
 /// Amounts are fen, states are WeChat's words (for example "SUCCESS").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderUpsert {
@@ -183,11 +183,19 @@ impl Store {
             }
 
             let after = count_orders(tx, profile_id)?;
-            Ok(ImportSummary {
+            let summary = ImportSummary {
                 new_orders: after.saturating_sub(before),
                 orders_written: orders.len() as u64,
                 refunds_written: refunds.len() as u64,
-            })
+            };
+            tracing::info!(
+                profile_id,
+                new_orders = summary.new_orders,
+                orders = summary.orders_written,
+                refunds = summary.refunds_written,
+                "batch imported"
+            );
+            Ok(summary)
         })
     }
 

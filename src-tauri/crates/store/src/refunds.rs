@@ -12,10 +12,10 @@ use crate::states::{check_refund_status, RELEASED_REFUND_STATUSES};
 use crate::time::{now_unix, optional_time_at, time_at, to_unix};
 use crate::{Store, StoreError};
 
-/// Longest out_refund_no WeChat accepts (refund API, 9_4).
+/// Maximum length of an out_refund_no (refund API, 9_4).
 const MAX_OUT_REFUND_NO_LEN: usize = 64;
 
-/// What a source (a bill, refundquery, a refund notify) knows about a refund.
+/// The facts a source (a bill, refundquery, a refund notify) reports about a refund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefundUpsert {
     pub out_refund_no: String,
@@ -89,7 +89,7 @@ const UPSERT_REFUND: &str = "
         succeeded_at = COALESCE(excluded.succeeded_at, refunds.succeeded_at),
         updated_at = excluded.updated_at";
 
-/// Applies an update; ?3 says whether the new status outranks the stored one.
+/// Applies an update. Parameter ?3 is true when the new status outranks the stored one.
 const UPDATE_REFUND: &str = "
     UPDATE refunds SET
         status = CASE WHEN ?3 THEN ?4 ELSE status END,
@@ -172,6 +172,13 @@ impl Store {
 
             let refund = select_refund(tx, profile_id, out_refund_no)?
                 .ok_or_else(|| refund_not_found(profile_id, out_refund_no))?;
+            tracing::info!(
+                profile_id,
+                out_trade_no,
+                out_refund_no,
+                refund_fee,
+                "refund reserved"
+            );
             Ok(BegunRefund {
                 refund,
                 created: true,
@@ -208,6 +215,13 @@ impl Store {
                 .ok_or_else(|| refund_not_found(profile_id, out_refund_no))?;
 
             if after.status != before.status {
+                tracing::info!(
+                    profile_id,
+                    out_refund_no,
+                    status = %after.status,
+                    err_code = after.err_code.as_deref(),
+                    "refund status changed"
+                );
                 let event = NewEvent {
                     out_trade_no: after.out_trade_no.clone(),
                     at: Utc::now(),

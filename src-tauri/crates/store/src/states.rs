@@ -1,5 +1,5 @@
 //! The state words the store accepts. They are WeChat's words (pay API v2, orderquery and
-//! refundquery), plus PENDING and FAILED for refunds that only this console knows.
+//! refundquery), plus PENDING and FAILED, refund states that only this console records.
 
 use crate::StoreError;
 

@@ -1,5 +1,5 @@
-//! Which bill days (Beijing dates, as downloadbill names them) were imported, with how many
-//! rows, so that a sync skips days already done.
+//! The record of imported bill days (Beijing dates, as downloadbill names them) and their row
+//! counts, so that a sync skips days already done.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Row};

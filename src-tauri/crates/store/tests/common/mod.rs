@@ -58,7 +58,7 @@ pub fn at(seconds: i64) -> DateTime<Utc> {
     start + Duration::seconds(seconds)
 }
 
-/// A paid order of `total_fee` fen created at `at(created)`.
+/// Builds a paid order of `total_fee` fen created at `at(created)`.
 pub fn order(out_trade_no: &str, total_fee: i64, created: i64) -> OrderUpsert {
     OrderUpsert {
         out_trade_no: out_trade_no.to_owned(),
