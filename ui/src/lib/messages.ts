@@ -89,6 +89,11 @@ export const messages = {
     zh: '调整日期或状态筛选；本地还没有订单时，点击“同步”拉取对账单，或“导入账单”导入从商户平台下载的文件。',
     en: 'Change the date or state filter. With no local orders yet, press Sync to pull the bills, or Import bill to load a file downloaded from the merchant platform.',
   },
+  'table.syncing': { zh: '正在同步账单…', en: 'Syncing bills…' },
+  'table.syncingHint': {
+    zh: '正在从微信拉取对账单，完成后订单会显示在这里。',
+    en: 'The bills are being pulled from WeChat; the orders appear here when that ends.',
+  },
   'table.loadingMore': { zh: '正在加载更多…', en: 'Loading more…' },
   'table.end': { zh: '已显示全部 {count} 笔', en: 'All {count} orders shown' },
   'table.keys': {
