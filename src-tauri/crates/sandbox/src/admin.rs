@@ -20,7 +20,7 @@ use crate::ledger::LedgerError;
 use crate::notify;
 use crate::trade::{self, BizError, Payer};
 
-/// Why an admin call failed.
+/// Errors of admin calls.
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
     #[error("order {0} not found")]
@@ -64,6 +64,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/balance/top_up", post(top_up_route))
         .route("/orders/{out_trade_no}/pay", post(pay_route))
         .route("/refund_delay", post(refund_delay_route))
+        .route("/password_delay", post(password_delay_route))
         .route("/tokens/expire", post(expire_tokens_route))
         .route("/user_actions", get(user_actions))
 }
@@ -113,6 +114,13 @@ pub fn set_refund_delay(app: &App, delay: Duration) -> Result<(), AdminError> {
     Ok(())
 }
 
+pub fn set_password_delay(app: &App, delay: Duration) -> Result<(), AdminError> {
+    let mut ledger = app.ledger();
+    ledger.state.password_delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+    App::save(&ledger)?;
+    Ok(())
+}
+
 async fn state(State(app): State<Arc<App>>) -> Response {
     let ledger = app.ledger();
     let state = &ledger.state;
@@ -122,6 +130,7 @@ async fn state(State(app): State<Arc<App>>) -> Response {
         "mch_id": state.mch_id,
         "balance_fen": state.balance,
         "refund_delay_ms": state.refund_delay_ms,
+        "password_delay_ms": state.password_delay_ms,
         "history_end": state.history_end,
         "orders": state.orders.len(),
         "refunds": refunds,
@@ -191,6 +200,16 @@ struct DelayBody {
 async fn refund_delay_route(State(app): State<Arc<App>>, Json(body): Json<DelayBody>) -> Response {
     match set_refund_delay(&app, Duration::from_millis(body.delay_ms)) {
         Ok(()) => Json(json!({ "refund_delay_ms": body.delay_ms })).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn password_delay_route(
+    State(app): State<Arc<App>>,
+    Json(body): Json<DelayBody>,
+) -> Response {
+    match set_password_delay(&app, Duration::from_millis(body.delay_ms)) {
+        Ok(()) => Json(json!({ "password_delay_ms": body.delay_ms })).into_response(),
         Err(err) => err.into_response(),
     }
 }

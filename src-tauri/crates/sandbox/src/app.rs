@@ -55,6 +55,18 @@ impl App {
         self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Locks the ledger after settling whatever came due (refunds leaving PROCESSING,
+    /// customers who entered their password), saving when anything changed.
+    pub fn settled_ledger(&self) -> MutexGuard<'_, Ledger> {
+        let mut ledger = self.ledger();
+        if ledger.settle_due(Utc::now()) {
+            // The reply reports the settled state either way; a failed save only means
+            // the next start settles the same records again.
+            let _ = App::save(&ledger);
+        }
+        ledger
+    }
+
     pub fn oauth_codes(&self) -> MutexGuard<'_, HashMap<String, OAuthCode>> {
         self.oauth_codes
             .lock()

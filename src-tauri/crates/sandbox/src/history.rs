@@ -186,6 +186,7 @@ fn make_order(rng: &mut ChaCha8Rng, day: NaiveDate, customers: &[String]) -> Ord
         paid_at,
         closed_at: (trade_state == TradeState::Closed)
             .then(|| created_at + Duration::minutes(rng.gen_range(10..120))),
+        pays_at: None,
         prepay_id: (trade_type != TradeType::Micropay).then(|| ids::prepay_id(rng, &stamp)),
         prepay_expires_at: (trade_type != TradeType::Micropay)
             .then(|| created_at + Duration::hours(2)),

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Duration, Utc};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use wxpay::{Fen, RefundStatus};
+use wxpay::{Fen, RefundStatus, TradeState};
 
 use crate::clock;
 use crate::history::{self, HistoryParams};
@@ -25,7 +25,10 @@ const INITIAL_BALANCE: Fen = Fen(2_000_000);
 /// How long a new refund stays PROCESSING unless the admin API changes it.
 pub const DEFAULT_REFUND_DELAY_MS: u64 = 3_000;
 
-/// Why the state file could not be read or written.
+/// How long a payment-code customer takes to enter the password.
+pub const DEFAULT_PASSWORD_DELAY_MS: u64 = 5_000;
+
+/// Errors from reading or writing the state file.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error("cannot read or write the state file {path}: {source}")]
@@ -172,11 +175,20 @@ impl Ledger {
         &mut self.state.orders[index]
     }
 
-    /// Moves every processing refund whose delay has passed to SUCCESS. Returns whether
-    /// anything changed, so the caller knows to save.
+    /// Moves every processing refund whose delay has passed to SUCCESS, and every
+    /// payment-code order whose customer has entered the password to SUCCESS. Returns
+    /// whether anything changed, so the caller knows to save.
     pub fn settle_due(&mut self, now: DateTime<Utc>) -> bool {
         let mut changed = false;
         for order in &mut self.state.orders {
+            if order.trade_state == TradeState::UserPaying {
+                if let Some(pays_at) = order.pays_at.filter(|at| *at <= now) {
+                    order.trade_state = TradeState::Success;
+                    order.paid_at = Some(pays_at);
+                    order.pays_at = None;
+                    changed = true;
+                }
+            }
             for refund in &mut order.refunds {
                 if refund.refund_status == RefundStatus::Processing && refund.settles_at <= now {
                     refund.refund_status = RefundStatus::Success;
@@ -186,6 +198,10 @@ impl Ledger {
             }
         }
         changed
+    }
+
+    pub fn password_delay(&self) -> Duration {
+        Duration::milliseconds(i64::try_from(self.state.password_delay_ms).unwrap_or(i64::MAX))
     }
 
     pub fn refund_delay(&self) -> Duration {
@@ -230,6 +246,7 @@ fn fresh_state(seed: &LedgerSeed<'_>, now: DateTime<Utc>) -> State {
         history_end: end,
         balance: INITIAL_BALANCE,
         refund_delay_ms: DEFAULT_REFUND_DELAY_MS,
+        password_delay_ms: DEFAULT_PASSWORD_DELAY_MS,
         orders,
         mp: MpState {
             data_sources: vec![seeded_data_source(seed.seed, now)],

@@ -11,6 +11,7 @@ mod history;
 mod ids;
 mod ledger;
 mod log;
+mod micropay;
 mod model;
 mod mp;
 mod notify;
@@ -65,7 +66,7 @@ impl fmt::Debug for SandboxConfig {
     }
 }
 
-/// Why the simulator could not start.
+/// Errors that stop the simulator from starting.
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
     #[error("cannot create the sandbox state folder {path}: {source}")]
@@ -189,6 +190,12 @@ impl SandboxHandle {
     /// The merchant balance that refunds are paid from.
     pub fn balance(&self) -> wxpay::Fen {
         self.app.ledger().state.balance
+    }
+
+    /// Sets how long a payment-code customer takes to enter the password: orders from
+    /// ¥500.00 stay USERPAYING this long.
+    pub fn set_password_delay(&self, delay: std::time::Duration) -> Result<(), AdminError> {
+        admin::set_password_delay(&self.app, delay)
     }
 
     /// Sets how long new refunds stay PROCESSING before they turn SUCCESS.

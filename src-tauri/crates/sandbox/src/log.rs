@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// Bodies larger than this are refused; WeChat's own limit for v2 XML is 1 MiB.
+/// Bodies larger than this are rejected. WeChat accepts at most 1 MiB of v2 XML.
 const MAX_BODY: usize = 2 << 20;
 
 /// Names whose values are credentials, in query strings, JSON and XML.

@@ -29,6 +29,9 @@ pub struct Order {
     pub created_at: DateTime<Utc>,
     pub paid_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// When a payment-code order waiting for the customer's password (USERPAYING) is paid.
+    #[serde(default)]
+    pub pays_at: Option<DateTime<Utc>>,
     pub prepay_id: Option<String>,
     pub prepay_expires_at: Option<DateTime<Utc>>,
     pub code_url: Option<String>,
@@ -120,6 +123,13 @@ pub struct State {
     /// Money available for refunds (WeChat's basic account balance).
     pub balance: Fen,
     pub refund_delay_ms: u64,
+    /// How long a payment-code customer takes to enter the password.
+    #[serde(default = "default_password_delay_ms")]
+    pub password_delay_ms: u64,
     pub orders: Vec<Order>,
     pub mp: MpState,
+}
+
+fn default_password_delay_ms() -> u64 {
+    crate::ledger::DEFAULT_PASSWORD_DELAY_MS
 }

@@ -40,6 +40,7 @@ pub fn router(app: Arc<App>) -> Router {
     // merchant's client certificate.
     let with_cert = Router::new()
         .route("/secapi/pay/refund", post(pay::refund::refund))
+        .route("/secapi/pay/reverse", post(pay::micropay::reverse))
         .route("/pay/downloadfundflow", post(pay::bill::download_fund_flow))
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
@@ -50,6 +51,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/pay/unifiedorder", post(pay::order::unified_order))
         .route("/pay/orderquery", post(pay::order::order_query))
         .route("/pay/closeorder", post(pay::order::close_order))
+        .route("/pay/micropay", post(pay::micropay::micropay))
         .route("/pay/refundquery", post(pay::refund_query::refund_query))
         .route("/pay/downloadbill", post(pay::bill::download_bill))
         .merge(with_cert)

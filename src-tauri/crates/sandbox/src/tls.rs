@@ -22,7 +22,7 @@ const SERVER_KEY: &str = "server-key.pem";
 const CLIENT_CERT: &str = "apiclient_cert.pem";
 const CLIENT_KEY: &str = "apiclient_key.pem";
 
-/// Why the certificates could not be made, loaded or put to use.
+/// Errors from making, loading or using the certificates.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
     #[error("cannot read or write {path}: {source}")]
@@ -136,7 +136,7 @@ impl CertBundle {
     }
 }
 
-/// The subject common name of a DER certificate, if it has one.
+/// Reads the subject common name of a DER certificate, if it has one.
 pub fn common_name(der: &[u8]) -> Option<String> {
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
     let cn = cert.subject().iter_common_name().next()?;

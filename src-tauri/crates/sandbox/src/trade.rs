@@ -17,7 +17,7 @@ pub const MAX_REFUNDS_PER_ORDER: usize = 50;
 /// How long a prepay_id stays valid (unifiedorder, 9_1).
 const PREPAY_VALIDITY: Duration = Duration::hours(2);
 
-/// A business-level refusal: result_code FAIL with this err_code; the message is
+/// A business-level rejection: result_code FAIL with this err_code. The message is
 /// err_code_des, worded as WeChat words it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BizError {
@@ -45,6 +45,18 @@ pub enum BizError {
     RefundFeeMismatch,
     #[error("订单退款次数已达上限（{MAX_REFUNDS_PER_ORDER}次）")]
     TooManyRefunds,
+    #[error("需要用户输入支付密码")]
+    UserPaying,
+    #[error("请扫描微信支付付款码（以10、11、12、13、14、15开头的18位数字）")]
+    AuthCodeInvalid,
+    #[error("二维码已过期，请用户在微信上刷新后再试")]
+    AuthCodeExpire,
+    #[error("用户余额不足，请用户换卡支付")]
+    BuyerNotEnough,
+    #[error("订单已撤销")]
+    OrderReversed,
+    #[error("订单已经超过撤销时间")]
+    ReverseExpire,
     #[error("{0}")]
     Param(String),
     #[error("系统繁忙，请稍后再试")]
@@ -66,6 +78,12 @@ impl BizError {
             BizError::FullyRefunded | BizError::TooManyRefunds => "ERROR",
             BizError::OverRefund => "INVALID_REQUEST",
             BizError::RefundFeeMismatch => "REFUND_FEE_MISMATCH",
+            BizError::UserPaying => "USERPAYING",
+            BizError::AuthCodeInvalid => "AUTH_CODE_INVALID",
+            BizError::AuthCodeExpire => "AUTHCODEEXPIRE",
+            BizError::BuyerNotEnough => "NOTENOUGH",
+            BizError::OrderReversed => "ORDERREVERSED",
+            BizError::ReverseExpire => "REVERSE_EXPIRE",
             BizError::Param(_) => "PARAM_ERROR",
             BizError::System => "SYSTEMERROR",
         }
@@ -142,6 +160,7 @@ pub fn unified_order<R: Rng>(
         created_at: now,
         paid_at: None,
         closed_at: None,
+        pays_at: None,
         prepay_id: Some(ids::prepay_id(rng, &clock::stamp(now))),
         prepay_expires_at: Some(now + PREPAY_VALIDITY),
         code_url: (request.trade_type == TradeType::Native).then(|| ids::code_url(rng)),

@@ -21,7 +21,7 @@ use crate::model::ReceivedAction;
 const MAX_ACTIONS: usize = 50;
 const MAX_BODY_BYTES: usize = 50 * 1024;
 
-/// How old an action may be: the default seven-day attribution window.
+/// Maximum age of an action: the default seven-day attribution window.
 // NOTE: WeChat does not document the age limit; seven days is this simulator's guess.
 const MAX_AGE: Duration = Duration::days(7);
 
@@ -249,8 +249,8 @@ fn validate_action(i: usize, action: &Value, context: &Context<'_>) -> Result<()
     Ok(())
 }
 
-/// An action names its user by openid (with the Official Account's appid), by the ad's
-/// click id, or both.
+/// Checks that an action names its user by openid (with the Official Account's appid),
+/// by the ad's click id, or both.
 fn validate_user(
     i: usize,
     action: &Map<String, Value>,

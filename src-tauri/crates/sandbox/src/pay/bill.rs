@@ -45,10 +45,7 @@ pub async fn download_bill(State(app): State<Arc<App>>, body: Bytes) -> Response
         Err(reply) => return reply.into_response(),
     };
 
-    let mut ledger = app.ledger();
-    if ledger.settle_due(Utc::now()) {
-        let _ = App::save(&ledger);
-    }
+    let ledger = app.settled_ledger();
     let merchant = Merchant {
         appid: &app.appid,
         mch_id: &app.mch_id,
@@ -84,7 +81,7 @@ pub async fn download_fund_flow(State(app): State<Arc<App>>, body: Bytes) -> Res
         Err(reply) => return reply.into_response(),
     };
 
-    let ledger = app.ledger();
+    let ledger = app.settled_ledger();
     // The simulated merchant has no operation account, and its fees are taken from the
     // basic account at each payment, so only Basic has a flow.
     let csv = match account_type {

@@ -3,6 +3,7 @@
 //! communication level, result_code for the business level; API rules, 4_2).
 
 pub mod bill;
+pub mod micropay;
 pub mod order;
 pub mod refund;
 pub mod refund_query;
@@ -28,7 +29,7 @@ pub struct PayRequest {
 }
 
 impl PayRequest {
-    /// A field's value; WeChat treats an empty value as absent.
+    /// Returns a field's value. WeChat treats an empty value as absent.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.fields
             .get(name)
@@ -36,13 +37,13 @@ impl PayRequest {
             .filter(|v| !v.is_empty())
     }
 
-    /// A required field, or the FAIL reply naming it.
+    /// Returns a required field, or the failure naming it.
     pub fn require(&self, name: &str) -> Result<&str, Fail> {
         self.get(name)
             .ok_or_else(|| Fail::new(format!("缺少参数{name}")))
     }
 
-    /// A required amount in fen: a positive integer.
+    /// Returns a required amount in fen, which must be a positive integer.
     pub fn require_fen(&self, name: &str) -> Result<Fen, Fail> {
         let text = self.require(name)?;
         match Fen::from_fen_text(text) {
@@ -51,7 +52,7 @@ impl PayRequest {
         }
     }
 
-    /// An optional field limited to `max` bytes, or the FAIL reply for a longer one.
+    /// Returns an optional field of at most `max` bytes, or the failure for a longer one.
     pub fn optional_max(&self, name: &str, max: usize) -> Result<Option<&str>, Fail> {
         match self.get(name) {
             Some(value) if value.len() > max => Err(Fail::new(format!("{name}参数长度有误"))),
@@ -141,27 +142,28 @@ impl IntoResponse for Fail {
     }
 }
 
-/// The response of a communication-level failure.
+/// Builds the response of a communication-level failure.
 pub fn fail(message: &str) -> Response {
     Fail::new(message).into_response()
 }
 
-/// A signed business reply with result_code SUCCESS and the given fields.
+/// Builds a signed business reply with result_code SUCCESS and the given fields.
 pub fn success(app: &App, sign_type: SignType, fields: Fields) -> Response {
     signed(app, sign_type, "SUCCESS", fields)
 }
 
-/// A signed business refusal: result_code FAIL with err_code and err_code_des.
-pub fn refuse(app: &App, sign_type: SignType, err: &BizError) -> Response {
+/// Builds a signed business rejection: result_code FAIL with err_code and err_code_des.
+pub fn reject(app: &App, sign_type: SignType, err: &BizError) -> Response {
     let mut fields = Fields::new();
     fields.insert("err_code".into(), err.err_code().into());
     fields.insert("err_code_des".into(), err.to_string());
     signed(app, sign_type, "FAIL", fields)
 }
 
-/// The signed reply for a save that failed: retrying with the same parameters is safe.
+/// Builds the signed SYSTEMERROR reply for a save that failed, because retrying with the
+/// same parameters is safe.
 pub fn system_error(app: &App, sign_type: SignType) -> Response {
-    refuse(app, sign_type, &BizError::System)
+    reject(app, sign_type, &BizError::System)
 }
 
 fn signed(app: &App, sign_type: SignType, result_code: &str, mut fields: Fields) -> Response {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use wxpay::{Fields, TradeState, TradeType};
 
-use super::{accept, fail, put, refuse, success, system_error, Fail, PayRequest};
+use super::{accept, fail, put, reject, success, system_error, Fail, PayRequest};
 use crate::app::App;
 use crate::clock;
 use crate::ids;
@@ -35,14 +35,14 @@ pub async fn unified_order(State(app): State<Arc<App>>, body: Bytes) -> Response
 fn handle_unified_order(app: &App, request: &PayRequest) -> Result<Response, Fail> {
     let new_order = read_new_order(request)?;
     if let Err(err) = check_payer_fields(&new_order) {
-        return Ok(refuse(app, request.sign_type, &err));
+        return Ok(reject(app, request.sign_type, &err));
     }
 
-    let mut ledger = app.ledger();
+    let mut ledger = app.settled_ledger();
     let mut rng = rand::thread_rng();
     let index = match trade::unified_order(&mut ledger, new_order, Utc::now(), &mut rng) {
         Ok(index) => index,
-        Err(err) => return Ok(refuse(app, request.sign_type, &err)),
+        Err(err) => return Ok(reject(app, request.sign_type, &err)),
     };
     if App::save(&ledger).is_err() {
         return Ok(system_error(app, request.sign_type));
@@ -136,14 +136,14 @@ pub async fn order_query(State(app): State<Arc<App>>, body: Bytes) -> Response {
         return fail("transaction_id和out_trade_no至少填一个");
     }
 
-    let ledger = app.ledger();
+    let ledger = app.settled_ledger();
     match ledger.find_order(transaction_id, out_trade_no) {
         Some(index) => success(&app, request.sign_type, order_fields(ledger.order(index))),
-        None => refuse(&app, request.sign_type, &BizError::OrderNotExist),
+        None => reject(&app, request.sign_type, &BizError::OrderNotExist),
     }
 }
 
-/// The order fields of an orderquery reply, also sent in payment notifies.
+/// Builds the order fields of an orderquery reply, also sent in payment notifies.
 pub fn order_fields(order: &Order) -> Fields {
     let mut fields = Fields::new();
     put(&mut fields, "out_trade_no", order.out_trade_no.as_str());
@@ -197,12 +197,12 @@ pub async fn close_order(State(app): State<Arc<App>>, body: Bytes) -> Response {
         Err(reply) => return reply.into_response(),
     };
 
-    let mut ledger = app.ledger();
+    let mut ledger = app.settled_ledger();
     let Some(index) = ledger.find_order(None, Some(out_trade_no)) else {
-        return refuse(&app, request.sign_type, &BizError::OrderNotExist);
+        return reject(&app, request.sign_type, &BizError::OrderNotExist);
     };
     if let Err(err) = trade::close_order(&mut ledger, index, Utc::now()) {
-        return refuse(&app, request.sign_type, &err);
+        return reject(&app, request.sign_type, &err);
     }
     if App::save(&ledger).is_err() {
         return system_error(&app, request.sign_type);

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use wxpay::Fields;
 
-use super::{accept, put, refuse, success, system_error, Fail, PayRequest};
+use super::{accept, put, reject, success, system_error, Fail, PayRequest};
 use crate::app::App;
 use crate::ledger::Ledger;
 use crate::trade::{self, BizError, RefundRequest};
@@ -58,10 +58,10 @@ fn handle(app: &App, request: &PayRequest) -> Result<Response, Fail> {
         return Err(Fail::new("refund_account参数错误"));
     }
 
-    let mut ledger = app.ledger();
+    let mut ledger = app.settled_ledger();
     let order = match find_paid_order(&ledger, transaction_id, out_trade_no) {
         Ok(order) => order,
-        Err(err) => return Ok(refuse(app, request.sign_type, &err)),
+        Err(err) => return Ok(reject(app, request.sign_type, &err)),
     };
     let refund_request = RefundRequest {
         order,
@@ -75,7 +75,7 @@ fn handle(app: &App, request: &PayRequest) -> Result<Response, Fail> {
     let mut rng = rand::thread_rng();
     let (index, n) = match trade::refund(&mut ledger, refund_request, Utc::now(), &mut rng) {
         Ok(position) => position,
-        Err(err) => return Ok(refuse(app, request.sign_type, &err)),
+        Err(err) => return Ok(reject(app, request.sign_type, &err)),
     };
     if App::save(&ledger).is_err() {
         return Ok(system_error(app, request.sign_type));

@@ -7,10 +7,9 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use wxpay::{Fen, Fields, RefundStatus};
 
-use super::{accept, fail, put, refuse, success};
+use super::{accept, fail, put, reject, success};
 use crate::app::App;
 use crate::clock;
 use crate::model::{Order, Refund};
@@ -30,12 +29,7 @@ pub async fn refund_query(State(app): State<Arc<App>>, body: Bytes) -> Response 
         Some(Err(_)) => return fail("offset参数格式错误"),
     };
 
-    let mut ledger = app.ledger();
-    if ledger.settle_due(Utc::now()) {
-        // The reply reports the settled state either way; a failed save only means the
-        // next start settles these refunds again.
-        let _ = App::save(&ledger);
-    }
+    let ledger = app.settled_ledger();
 
     let by_refund = if let Some(refund_id) = request.get("refund_id") {
         Some(ledger.find_refund_by_id(refund_id))
@@ -49,7 +43,7 @@ pub async fn refund_query(State(app): State<Arc<App>>, body: Bytes) -> Response 
             let order = ledger.order(index);
             (order, vec![&order.refunds[n]], None)
         }
-        Some(None) => return refuse(&app, request.sign_type, &BizError::RefundNotExist),
+        Some(None) => return reject(&app, request.sign_type, &BizError::RefundNotExist),
         None => {
             let transaction_id = request.get("transaction_id");
             let out_trade_no = request.get("out_trade_no");
@@ -57,11 +51,11 @@ pub async fn refund_query(State(app): State<Arc<App>>, body: Bytes) -> Response 
                 return fail("refund_id、out_refund_no、transaction_id和out_trade_no至少填一个");
             }
             let Some(index) = ledger.find_order(transaction_id, out_trade_no) else {
-                return refuse(&app, request.sign_type, &BizError::RefundNotExist);
+                return reject(&app, request.sign_type, &BizError::RefundNotExist);
             };
             let order = ledger.order(index);
             if offset >= order.refunds.len() {
-                return refuse(&app, request.sign_type, &BizError::RefundNotExist);
+                return reject(&app, request.sign_type, &BizError::RefundNotExist);
             }
             let page = order.refunds.iter().skip(offset).take(PAGE).collect();
             (order, page, Some(order.refunds.len()))
@@ -130,7 +124,8 @@ fn reply_fields(order: &Order, listed: &[&Refund], total: Option<usize>) -> Fiel
     fields
 }
 
-/// Where the money goes back to: the payer's change purse, or the card paid with.
+/// Names the account the money goes back to: the payer's change purse (零钱) or the
+/// card the order was paid with.
 fn receiving_account(order: &Order) -> String {
     let bank_type = order.bank_type.as_deref().unwrap_or("OTHERS");
     let Some((bank, kind)) = bank_type.split_once('_') else {
