@@ -16,7 +16,7 @@ mod synced_days;
 mod time;
 
 pub use db::Store;
-pub use error::StoreError;
+pub use error::{DatabaseError, StoreError};
 pub use events::{Event, NewEvent};
 pub use history::{OrderCursor, OrderFilter, OrderPage, OrderTotals, MAX_PAGE_SIZE};
 pub use logs::{AdAction, AuditEntry, NewAdAction, NewAuditEntry};
