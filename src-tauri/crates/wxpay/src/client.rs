@@ -49,11 +49,11 @@ impl PayClient {
                 // rustls reads the key and the certificate from one PEM buffer.
                 let pem = format!("{}\n{}", identity.key_pem.trim_end(), identity.cert_pem);
                 let identity = reqwest::Identity::from_pem(pem.as_bytes())
-                    .map_err(|e| ConfigError::InvalidClientCertificate(e.to_string()))?;
+                    .map_err(|e| ConfigError::InvalidClientCertificate(error_chain(&e)))?;
                 let client = http_builder(&config)?
                     .identity(identity)
                     .build()
-                    .map_err(|e| ConfigError::InvalidClientCertificate(e.to_string()))?;
+                    .map_err(|e| ConfigError::InvalidClientCertificate(error_chain(&e)))?;
                 Some(client)
             }
         };
@@ -369,17 +369,42 @@ fn http_builder(config: &PayConfig) -> Result<reqwest::ClientBuilder, ConfigErro
         .user_agent(concat!("wxpay/", env!("CARGO_PKG_VERSION")));
     if let Some(pem) = &config.extra_root_ca_pem {
         let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
-            .map_err(|e| ConfigError::InvalidRootCa(e.to_string()))?;
+            .map_err(|e| ConfigError::InvalidRootCa(error_chain(&e)))?;
         if certificates.is_empty() {
             return Err(ConfigError::InvalidRootCa(
                 "no certificate in the PEM text".into(),
             ));
         }
         for certificate in certificates {
+            check_root(&certificate)?;
             builder = builder.add_root_certificate(certificate);
         }
     }
     Ok(builder)
+}
+
+/// Rejects a root certificate that rustls cannot use. reqwest only parses the DER when
+/// the client is built, so a client with this one root is built to find out.
+fn check_root(certificate: &reqwest::Certificate) -> Result<(), ConfigError> {
+    reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(certificate.clone())
+        .build()
+        .map(drop)
+        .map_err(|e| ConfigError::InvalidRootCa(error_chain(&e)))
+}
+
+/// Joins an error and its sources, because reqwest's own message is only "builder error".
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Generates a random 32-character nonce_str, the maximum length WeChat allows.

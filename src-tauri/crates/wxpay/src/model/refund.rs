@@ -85,7 +85,8 @@ pub struct RefundReply {
     pub out_refund_no: String,
     pub refund_id: String,
     pub refund_fee: Fen,
-    pub total_fee: Fen,
+    /// WeChat's table lists it, but the official reply example leaves it out.
+    pub total_fee: Option<Fen>,
     pub cash_fee: Option<Fen>,
     pub settlement_refund_fee: Option<Fen>,
     pub coupon_refund_fee: Option<Fen>,
@@ -103,7 +104,7 @@ impl RefundReply {
             out_refund_no: reader.required_string("out_refund_no")?,
             refund_id: reader.required_string("refund_id")?,
             refund_fee: reader.required_fen("refund_fee")?,
-            total_fee: reader.required_fen("total_fee")?,
+            total_fee: reader.optional_fen("total_fee")?,
             cash_fee: reader.optional_fen("cash_fee")?,
             settlement_refund_fee: reader.optional_fen("settlement_refund_fee")?,
             coupon_refund_fee: reader.optional_fen("coupon_refund_fee")?,

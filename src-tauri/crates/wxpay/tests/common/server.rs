@@ -16,6 +16,8 @@ use super::demo_key;
 /// One request as the server received it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
+    /// Whether the connection presented a client certificate (always false over HTTP).
+    pub client_certificate: bool,
     pub path: String,
     pub content_type: String,
     pub fields: Fields,
@@ -30,15 +32,37 @@ pub enum Reply {
 type Handler = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
 
 #[derive(Clone)]
-struct ServerState {
+pub(crate) struct ServerState {
     handler: Handler,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    client_certificate: bool,
+}
+
+impl ServerState {
+    pub(crate) fn new(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Self {
+        ServerState {
+            handler: Arc::new(handler),
+            requests: Arc::new(Mutex::new(Vec::new())),
+            client_certificate: false,
+        }
+    }
+
+    pub(crate) fn requests_handle(&self) -> Arc<Mutex<Vec<Recorded>>> {
+        self.requests.clone()
+    }
+
+    /// A router for one connection, knowing whether it carried a client certificate.
+    pub(crate) fn router(&self, client_certificate: bool) -> Router {
+        let mut state = self.clone();
+        state.client_certificate = client_certificate;
+        Router::new().fallback(handle).with_state(state)
+    }
 }
 
 pub struct TestServer {
     pub base_url: String,
-    requests: Arc<Mutex<Vec<Recorded>>>,
-    task: tokio::task::JoinHandle<()>,
+    pub(crate) requests: Arc<Mutex<Vec<Recorded>>>,
+    pub(crate) task: tokio::task::JoinHandle<()>,
 }
 
 impl TestServer {
@@ -55,12 +79,9 @@ impl Drop for TestServer {
 
 /// Starts a server on 127.0.0.1 with a free port.
 pub async fn start(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> TestServer {
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let state = ServerState {
-        handler: Arc::new(handler),
-        requests: requests.clone(),
-    };
-    let router = Router::new().fallback(handle).with_state(state);
+    let state = ServerState::new(handler);
+    let requests = state.requests_handle();
+    let router = state.router(false);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let task = tokio::spawn(async move {
@@ -81,6 +102,7 @@ async fn handle(
 ) -> Response {
     let fields = xml::decode(&body).unwrap_or_default();
     let recorded = Recorded {
+        client_certificate: state.client_certificate,
         path: uri.path().to_owned(),
         content_type: headers
             .get("content-type")
