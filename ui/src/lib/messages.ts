@@ -135,6 +135,7 @@ export const messages = {
     en: 'Reason (optional, up to 80 bytes: about 26 Chinese characters)',
   },
   'refundDialog.reasonCount': { zh: '{count} / 80 字节', en: '{count} / 80 bytes' },
+  'refundDialog.reasonLine': { zh: '退款原因：{reason}', en: 'Reason: {reason}' },
   'refundDialog.next': { zh: '下一步', en: 'Next' },
   'refundDialog.back': { zh: '返回修改', en: 'Back' },
   'refundDialog.cancel': { zh: '取消', en: 'Cancel' },
