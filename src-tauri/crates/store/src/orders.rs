@@ -131,7 +131,8 @@ const UPSERT_ORDER: &str = "
         source = excluded.source";
 
 /// Recomputes refunded_fee from successful refunds. An order with money refunded reads
-/// REFUND, as orderquery reports it, instead of SUCCESS.
+/// REFUND, as orderquery reports it, instead of SUCCESS. Orders without refunds are left
+/// untouched, so that a bill import does not rewrite every row twice.
 const RECOMPUTE_REFUNDED: &str = "
     UPDATE orders SET
         refunded_fee = (
@@ -148,7 +149,9 @@ const RECOMPUTE_REFUNDED: &str = "
             THEN 'REFUND'
             ELSE trade_state
         END
-    WHERE profile_id = ?1 AND out_trade_no = ?2";
+    WHERE profile_id = ?1 AND out_trade_no = ?2
+      AND (refunded_fee <> 0 OR EXISTS (
+          SELECT 1 FROM refunds WHERE profile_id = ?1 AND out_trade_no = ?2))";
 
 impl Store {
     /// Writes a batch of orders and refunds, for example one day's bill, in one transaction.
