@@ -1,5 +1,5 @@
 //! Errors of the store. Each variant names the value involved and what to do about it.
-//! SQLite's own errors are wrapped in an opaque type, so no rusqlite type is part of the API.
+//! SQLite's own errors are wrapped in an opaque type, so callers never name a rusqlite type.
 
 use std::fmt;
 

@@ -115,7 +115,7 @@ impl Store {
     }
 }
 
-pub(crate) fn list_query(
+fn list_query(
     filter: &OrderFilter,
     after: Option<OrderCursor>,
     limit: u32,
@@ -136,7 +136,7 @@ pub(crate) fn list_query(
     (sql, clause.values)
 }
 
-pub(crate) fn totals_query(filter: &OrderFilter) -> (String, Vec<Value>) {
+fn totals_query(filter: &OrderFilter) -> (String, Vec<Value>) {
     let clause = WhereClause::for_filter(filter);
     let sql = format!(
         "SELECT COUNT(*), COALESCE(SUM(total_fee), 0),
