@@ -102,8 +102,8 @@ pub(crate) const ORDER_COLUMNS: &str = "id, profile_id, out_trade_no, transactio
     created_at, paid_at, updated_at, source";
 
 /// Inserts an order or merges it into the stored one. A trade state is replaced only by one
-/// of higher rank (see trade_state_ranks in the schema), known optional fields are never erased, and
-/// the earliest creation time wins.
+/// of higher rank (see trade_state_ranks in the schema), known optional fields are never
+/// erased, and the earliest creation time wins.
 const UPSERT_ORDER: &str = "
     INSERT INTO orders (profile_id, out_trade_no, transaction_id, trade_type, trade_state,
         total_fee, cash_fee, coupon_fee, body, attach, openid, bank_type, created_at, paid_at,
