@@ -108,6 +108,18 @@ describe('OrdersScreen keys and drawer', () => {
     await waitFor(() => expect(screen.queryByTestId('order-detail')).toBeNull());
   });
 
+  it('follows the selection with the drawer open', async () => {
+    const backend = setUp();
+    const rows = await screen.findAllByTestId('order-row');
+    await fireEvent.click(rows[0] as HTMLElement);
+    await screen.findByTestId('order-detail');
+
+    await fireEvent.keyDown(screen.getByTestId('orders-table'), { key: 'j' });
+
+    const second = backend.records[1]?.row.out_trade_no ?? '';
+    await waitFor(() => expect(screen.getByTestId('order-detail').textContent).toContain(second));
+  });
+
   it('refreshes the drawer from WeChat', async () => {
     const backend = setUp();
     const rows = await screen.findAllByTestId('order-row');
