@@ -13,6 +13,9 @@ pub enum Api {
     Refund,
     RefundQuery,
     DownloadBill,
+    Micropay,
+    Reverse,
+    DownloadFundFlow,
     PayNotify,
     RefundNotify,
 }
@@ -27,21 +30,27 @@ impl Api {
             Api::Refund => Some("/secapi/pay/refund"),
             Api::RefundQuery => Some("/pay/refundquery"),
             Api::DownloadBill => Some("/pay/downloadbill"),
+            Api::Micropay => Some("/pay/micropay"),
+            Api::Reverse => Some("/secapi/pay/reverse"),
+            Api::DownloadFundFlow => Some("/pay/downloadfundflow"),
             Api::PayNotify | Api::RefundNotify => None,
         }
     }
 
     /// Returns true for the calls that WeChat only accepts over mutual TLS with the
-    /// merchant's client certificate (the /secapi paths).
+    /// merchant's client certificate (the /secapi paths and downloadfundflow).
     pub fn needs_client_certificate(self) -> bool {
-        matches!(self, Api::Refund)
+        matches!(self, Api::Refund | Api::Reverse | Api::DownloadFundFlow)
     }
 
     /// Returns true when sending the same request twice cannot do harm, so a backup host
-    /// may be tried after a connection failure. A refund is left to the caller's own
-    /// retry with refundquery, because it moves money.
+    /// may be tried after a connection failure. Refunds and payment-code charges are
+    /// left to the caller's own retry after a query, because they move money.
     pub fn safe_to_repeat(self) -> bool {
-        !matches!(self, Api::Refund | Api::PayNotify | Api::RefundNotify)
+        !matches!(
+            self,
+            Api::Refund | Api::Micropay | Api::PayNotify | Api::RefundNotify
+        )
     }
 
     /// WeChat's name for the call, as the docs title it.
@@ -53,6 +62,9 @@ impl Api {
             Api::Refund => "refund",
             Api::RefundQuery => "refundquery",
             Api::DownloadBill => "downloadbill",
+            Api::Micropay => "micropay",
+            Api::Reverse => "reverse",
+            Api::DownloadFundFlow => "downloadfundflow",
             Api::PayNotify => "pay notify",
             Api::RefundNotify => "refund notify",
         }

@@ -1,6 +1,6 @@
 //! `PayClient`: sends signed v2 requests over reqwest (rustls) and accepts a reply only
-//! after its signature checks out. Refunds go through a second HTTP client that carries
-//! the merchant's certificate.
+//! after its signature checks out. Refunds, reverse and downloadfundflow go through a
+//! second HTTP client that carries the merchant's certificate.
 
 use std::time::{Duration, Instant};
 
@@ -14,13 +14,14 @@ use crate::config::PayConfig;
 use crate::download;
 use crate::error::{ConfigError, PayError, ReplyError, TransportKind};
 use crate::model::{
-    CloseOrderReply, OrderQueryReply, OrderRef, RefundQueryReply, RefundQueryRequest, RefundReply,
-    RefundRequest, UnifiedOrderReply, UnifiedOrderRequest,
+    CloseOrderReply, MicropayPayment, MicropayReply, MicropayRequest, OrderQueryReply, OrderRef,
+    RefundQueryReply, RefundQueryRequest, RefundReply, RefundRequest, ReverseReply,
+    UnifiedOrderReply, UnifiedOrderRequest,
 };
-use crate::{sign, xml, BillType, Fields, SignType};
+use crate::{sign, xml, AccountType, BillType, Fields, SignType};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// WeChat's own SDKs wait about 6 to 10 seconds for a reply; bills get longer below.
+/// Bounds a hung connection; bills, which can be large, get longer below.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
 const BILL_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -139,20 +140,62 @@ impl PayClient {
         if gzip {
             fields.insert("tar_type".into(), "GZIP".into());
         }
-        let body = self
-            .post(
-                api,
-                self.signed_body(fields),
-                download::MAX_BILL_BYTES,
-                BILL_TIMEOUT,
-            )
+        let body = self.signed_body(fields, self.sign_type);
+        let reply = self
+            .post(api, body, download::MAX_BILL_BYTES, BILL_TIMEOUT)
             .await?;
-        download::bill_text(&body, &bill_date)
+        download::bill_text(&reply, &bill_date)
+    }
+
+    /// Downloads one day's fund flow of a merchant account as CSV text, over mutual TLS.
+    /// WeChat accepts only HMAC-SHA256 here, whatever the client's sign type.
+    pub async fn download_fund_flow(
+        &self,
+        date: NaiveDate,
+        account_type: AccountType,
+        gzip: bool,
+    ) -> Result<String, PayError> {
+        let api = Api::DownloadFundFlow;
+        let bill_date = crate::time::format_bill_date(date);
+        let mut fields = Fields::new();
+        fields.insert("bill_date".into(), bill_date.clone());
+        fields.insert("account_type".into(), account_type.as_str().into());
+        if gzip {
+            fields.insert("tar_type".into(), "GZIP".into());
+        }
+        let body = self.signed_body(fields, SignType::HmacSha256);
+        let reply = self
+            .post(api, body, download::MAX_BILL_BYTES, BILL_TIMEOUT)
+            .await?;
+        download::bill_text(&reply, &bill_date)
+    }
+
+    /// Charges a customer's payment code (micropay). USERPAYING is not an error: the
+    /// caller polls order_query until the customer has confirmed.
+    pub async fn micropay(&self, request: &MicropayRequest) -> Result<MicropayReply, PayError> {
+        let api = Api::Micropay;
+        match self.call(api, request.to_fields()?).await {
+            Ok(fields) => MicropayPayment::from_fields(&fields)
+                .map(MicropayReply::Paid)
+                .map_err(|source| PayError::Reply { api, source }),
+            Err(PayError::Business { err_code, .. }) if err_code == "USERPAYING" => {
+                Ok(MicropayReply::UserPaying)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Cancels a payment-code order (reverse), refunding it if it was paid. Needs the
+    /// client certificate; WeChat allows it within 7 days of the payment.
+    pub async fn reverse(&self, order: &OrderRef) -> Result<ReverseReply, PayError> {
+        let api = Api::Reverse;
+        let fields = self.call(api, order.to_fields()?).await?;
+        ReverseReply::from_fields(&fields).map_err(|source| PayError::Reply { api, source })
     }
 
     /// Signs, sends and checks one call, returning the verified reply's fields.
     async fn call(&self, api: Api, fields: Fields) -> Result<Fields, PayError> {
-        let body = self.signed_body(fields);
+        let body = self.signed_body(fields, self.sign_type);
         let reply = self
             .post(api, body, xml::MAX_BODY_BYTES, REPLY_TIMEOUT)
             .await?;
@@ -160,15 +203,15 @@ impl PayClient {
         self.check_reply(api, fields)
     }
 
-    fn signed_body(&self, mut fields: Fields) -> String {
+    fn signed_body(&self, mut fields: Fields, sign_type: SignType) -> String {
         fields.insert("appid".into(), self.config.appid.clone());
         fields.insert("mch_id".into(), self.config.mch_id.clone());
         fields.insert("nonce_str".into(), nonce());
         // MD5 is the default, so sign_type is sent only for HMAC-SHA256 (security rules, 4_3).
-        if self.sign_type == SignType::HmacSha256 {
-            fields.insert("sign_type".into(), self.sign_type.as_str().into());
+        if sign_type == SignType::HmacSha256 {
+            fields.insert("sign_type".into(), sign_type.as_str().into());
         }
-        let signature = sign::sign(&fields, &self.config.key, self.sign_type);
+        let signature = sign::sign(&fields, &self.config.key, sign_type);
         fields.insert("sign".into(), signature);
         xml::encode(&fields)
     }

@@ -110,6 +110,15 @@ wechat_enum! {
     }
 }
 
+wechat_enum! {
+    /// The merchant account a downloadfundflow bill covers.
+    AccountType, "account_type" {
+        Basic = "Basic", "基本账户", "Basic account";
+        Operation = "Operation", "运营账户", "Operation account";
+        Fees = "Fees", "手续费账户", "Fees account";
+    }
+}
+
 impl TradeState {
     /// Returns true unless WeChat may still move this state without the merchant acting.
     pub fn is_final(self) -> bool {

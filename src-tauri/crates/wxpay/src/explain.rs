@@ -221,7 +221,8 @@ fn explain_decrypt(error: &DecryptError) -> Explained {
 /// Explains a result_code FAIL by its err_code. Some codes mean different things per
 /// call (NOTENOUGH is the customer's balance for a payment but the merchant's for a
 /// refund), so the call is part of the lookup. Codes from the error tables of
-/// unifiedorder (9_1), orderquery (9_2), closeorder (9_3), refund (9_4), refundquery (9_5).
+/// unifiedorder (9_1), orderquery (9_2), closeorder (9_3), refund (9_4), refundquery (9_5),
+/// micropay and reverse.
 pub fn explain_err_code(api: Api, err_code: &str, err_code_des: &str) -> Explained {
     if let Some(explained) = explain_specific(api, err_code) {
         return explained;
@@ -320,7 +321,72 @@ fn explain_specific(api: Api, err_code: &str) -> Option<Explained> {
             "The order is already closed; nothing more to do.",
             false,
         ),
-        (Api::CloseOrder | Api::OrderQuery, "ORDERNOTEXIST") => e(
+        (Api::Micropay, "USERPAYING") => e(
+            "顾客正在输入密码确认付款。请等待约 5 秒后查询订单，不要重新扣款。",
+            "The customer is confirming with a password. Query the order in about 5 seconds; do not charge again.",
+            false,
+        ),
+        (Api::Micropay, "SYSTEMERROR" | "BANKERROR") => e(
+            "付款结果未知。请立即查询订单；仍未支付时撤销订单。",
+            "The payment's outcome is unknown. Query the order at once; if it is still unpaid, reverse it.",
+            true,
+        ),
+        (Api::Micropay, "AUTHCODEEXPIRE") => e(
+            "付款码已过期。请顾客刷新付款码后重新扫码。",
+            "The payment code has expired. Ask the customer to refresh it, then scan again.",
+            false,
+        ),
+        (Api::Micropay, "AUTH_CODE_ERROR" | "AUTH_CODE_INVALID") => e(
+            "付款码无效。请确认扫的是微信付款码，然后重新扫码。",
+            "The payment code is invalid. Make sure it is a WeChat payment code, then scan again.",
+            false,
+        ),
+        (Api::Micropay, "NOTENOUGH") => e(
+            "顾客的余额不足。请顾客更换银行卡或充值后重新付款。",
+            "The customer's balance is too low. Ask the customer to switch cards or top up, then pay again.",
+            false,
+        ),
+        (Api::Micropay, "NOTSUPORTCARD") => e(
+            "顾客的银行卡不支持此交易。请顾客在付款码页面更换付款卡。",
+            "The customer's card does not support this payment. Ask the customer to switch cards on the payment code page.",
+            false,
+        ),
+        (Api::Micropay, "ORDERPAID") => e(
+            "该订单已支付，不要再次扣款。",
+            "This order is already paid; do not charge again.",
+            false,
+        ),
+        (Api::Micropay, "ORDERCLOSED" | "ORDERREVERSED") => e(
+            "该订单已关闭或已撤销。请使用新的商户订单号重新收款。",
+            "This order is closed or reversed. Charge again with a new merchant order number.",
+            false,
+        ),
+        (Api::Micropay, "BUYER_MISMATCH") => e(
+            "该订单号已由另一位顾客付款。请使用新的商户订单号重新收款。",
+            "Another customer already paid with this order number. Charge again with a new merchant order number.",
+            false,
+        ),
+        (Api::Micropay, "OUT_TRADE_NO_USED") => e(
+            "商户订单号已被使用，且参数与之前不同。请使用新的商户订单号。",
+            "The merchant order number was already used with other parameters. Use a new merchant order number.",
+            false,
+        ),
+        (Api::Micropay, "TRADE_ERROR") => e(
+            "交易被微信风控拦截。请顾客换用其他付款方式。",
+            "WeChat's risk control blocked the payment. Ask the customer to pay another way.",
+            false,
+        ),
+        (Api::Reverse, "REVERSE_EXPIRE") => e(
+            "订单已超过 7 天，不能撤销。如需退钱请发起退款。",
+            "The order is more than 7 days old and cannot be reversed. Refund it instead.",
+            false,
+        ),
+        (Api::Reverse, "SYSTEMERROR") => e(
+            "撤销结果未知。请稍后再次撤销同一订单。",
+            "The reverse's outcome is unknown. Reverse the same order again shortly.",
+            true,
+        ),
+        (Api::CloseOrder | Api::OrderQuery | Api::Reverse, "ORDERNOTEXIST") => e(
             "微信支付中没有这个商户订单号。请核对订单号；顾客若未扫码，订单可能从未创建。",
             "WeChat Pay has no order with this number. Check the number; if the customer never scanned, the order may never have been created.",
             false,

@@ -22,7 +22,7 @@ pub mod xml;
 pub use api::Api;
 pub use client::PayClient;
 pub use config::{ClientIdentity, Hosts, PayConfig};
-pub use enums::{BillType, RefundStatus, TradeState, TradeType, UnknownValue};
+pub use enums::{AccountType, BillType, RefundStatus, TradeState, TradeType, UnknownValue};
 pub use error::{
     BillDownloadError, ConfigError, DecryptError, PayError, ReplyError, RequestError, TransportKind,
 };

@@ -581,3 +581,86 @@ async fn unreachable_host_is_explained() {
     assert!(explained.en.contains("check the network"));
     assert!(explained.retryable);
 }
+
+fn micropay_request() -> wxpay::model::MicropayRequest {
+    wxpay::model::MicropayRequest {
+        body: "咖啡店-美式".into(),
+        out_trade_no: "M20260101120000001".into(),
+        total_fee: Fen(1500),
+        spbill_create_ip: "127.0.0.1".into(),
+        auth_code: "134567890123456789".into(),
+        attach: None,
+        device_info: Some("till-1".into()),
+    }
+}
+
+#[tokio::test]
+async fn micropay_paid_at_once() {
+    let server = server::start(|_| {
+        Reply::Body(signed_success(&[
+            ("out_trade_no", "M20260101120000001"),
+            ("transaction_id", "4200000000202601010000000009"),
+            ("total_fee", "1500"),
+            ("cash_fee", "1500"),
+            ("trade_type", "MICROPAY"),
+            ("time_end", "20260101120005"),
+            ("bank_type", "CMB_DEBIT"),
+        ]))
+    })
+    .await;
+    let reply = client_for(&server.base_url)
+        .micropay(&micropay_request())
+        .await
+        .unwrap();
+    match reply {
+        wxpay::model::MicropayReply::Paid(payment) => {
+            assert_eq!(payment.transaction_id, "4200000000202601010000000009");
+            assert_eq!(payment.total_fee, Fen(1500));
+        }
+        other => panic!("expected Paid, got {other:?}"),
+    }
+    let sent = &server.requests()[0];
+    assert_eq!(sent.path, "/pay/micropay");
+    assert_eq!(sent.fields["auth_code"], "134567890123456789");
+}
+
+#[tokio::test]
+async fn micropay_userpaying_is_outcome() {
+    let server = server::start(|_| {
+        let reply = fields(&[
+            ("return_code", "SUCCESS"),
+            ("appid", APPID),
+            ("mch_id", MCH_ID),
+            ("nonce_str", "n"),
+            ("result_code", "FAIL"),
+            ("err_code", "USERPAYING"),
+            ("err_code_des", "需要用户输入支付密码"),
+        ]);
+        Reply::Body(sign_fields(reply))
+    })
+    .await;
+    let reply = client_for(&server.base_url)
+        .micropay(&micropay_request())
+        .await
+        .unwrap();
+    assert_eq!(reply, wxpay::model::MicropayReply::UserPaying);
+}
+
+#[tokio::test]
+async fn micropay_not_sent_to_backup() {
+    let server = server::start(|_| Reply::Status(500)).await;
+    let hosts = Hosts {
+        primary: closed_port_url().await,
+        backup: Some(server.base_url.clone()),
+    };
+    let client = PayClient::new(PayConfig::new(APPID, MCH_ID, demo_key(), hosts)).unwrap();
+    let error = client.micropay(&micropay_request()).await.unwrap_err();
+    assert!(matches!(
+        error,
+        PayError::Transport {
+            kind: TransportKind::Connect,
+            ..
+        }
+    ));
+    assert!(server.requests().is_empty());
+}

@@ -1,5 +1,6 @@
-//! Refunds over mutual TLS against a loopback HTTPS server with its own CA, which the
-//! client trusts through `extra_root_ca_pem`.
+//! Calls that need the merchant certificate (refund, reverse, downloadfundflow) over
+//! mutual TLS, against a loopback HTTPS server with its own CA, which the client trusts
+//! through `extra_root_ca_pem`.
 
 mod common;
 
@@ -7,9 +8,10 @@ use common::server::{signed_success, Reply};
 use common::tls::{start_tls, TestCa};
 use common::{demo_key, fixture, APPID, MCH_ID};
 use wxpay::model::{OrderRef, RefundRequest};
+use wxpay::sign::verify;
 use wxpay::{
-    ClientIdentity, ConfigError, Fen, Hosts, PayClient, PayConfig, PayError, TradeState,
-    TransportKind,
+    AccountType, ClientIdentity, ConfigError, Fen, Hosts, PayClient, PayConfig, PayError, SignType,
+    TradeState, TransportKind,
 };
 
 fn config(base_url: &str, ca: &TestCa, identity: Option<ClientIdentity>) -> PayConfig {
@@ -191,4 +193,56 @@ fn garbage_root_ca_is_config_error() {
         matches!(result, Err(PayError::Config(ConfigError::InvalidRootCa(_)))),
         "{result:?}"
     );
+}
+
+#[tokio::test]
+async fn reverse_presents_client_certificate() {
+    let ca = TestCa::new("wxpay test CA");
+    let server = start_tls(&ca, |_| Reply::Body(signed_success(&[("recall", "N")]))).await;
+    let client = PayClient::new(config(&server.base_url, &ca, Some(ca.client_identity()))).unwrap();
+    let reply = client
+        .reverse(&OrderRef::OutTradeNo("M20260101120000001".into()))
+        .await
+        .unwrap();
+    assert!(!reply.recall);
+    let sent = &server.requests()[0];
+    assert_eq!(sent.path, "/secapi/pay/reverse");
+    assert!(sent.client_certificate);
+}
+
+#[tokio::test]
+async fn fund_flow_is_signed_hmac() {
+    let ca = TestCa::new("wxpay test CA");
+    let csv = "记账时间,微信支付业务单号\n`2026-01-01 00:00:01,`1\n";
+    let server = start_tls(&ca, move |_| Reply::Body(csv.as_bytes().to_vec())).await;
+    let client = PayClient::new(config(&server.base_url, &ca, Some(ca.client_identity()))).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let text = client
+        .download_fund_flow(date, AccountType::Basic, false)
+        .await
+        .unwrap();
+    assert_eq!(text, csv);
+
+    let sent = &server.requests()[0];
+    assert_eq!(sent.path, "/pay/downloadfundflow");
+    assert!(sent.client_certificate);
+    assert_eq!(sent.fields["account_type"], "Basic");
+    assert_eq!(sent.fields["sign_type"], "HMAC-SHA256");
+    assert_eq!(verify(&sent.fields, &demo_key()), Ok(SignType::HmacSha256));
+}
+
+#[tokio::test]
+async fn fund_flow_needs_certificate() {
+    let ca = TestCa::new("wxpay test CA");
+    let server = start_tls(&ca, |_| Reply::Status(500)).await;
+    let client = PayClient::new(config(&server.base_url, &ca, None)).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let error = client
+        .download_fund_flow(date, AccountType::Fees, true)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        PayError::Config(ConfigError::MissingClientCertificate)
+    ));
 }

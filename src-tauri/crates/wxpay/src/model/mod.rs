@@ -5,6 +5,7 @@
 mod check;
 mod close_order;
 pub(crate) mod coupon;
+mod micropay;
 mod order_query;
 mod reader;
 mod refund;
@@ -13,6 +14,7 @@ mod unified_order;
 
 pub use close_order::CloseOrderReply;
 pub use coupon::Coupon;
+pub use micropay::{MicropayPayment, MicropayReply, MicropayRequest, ReverseReply};
 pub use order_query::{OrderQueryReply, OrderRef};
 pub use refund::{RefundReply, RefundRequest};
 pub use refund_query::{RefundItem, RefundQueryRef, RefundQueryReply, RefundQueryRequest};
