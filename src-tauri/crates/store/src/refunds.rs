@@ -82,9 +82,18 @@ const UPSERT_REFUND: &str = "
         refund_id = COALESCE(excluded.refund_id, refunds.refund_id),
         refund_fee = excluded.refund_fee,
         reason = COALESCE(refunds.reason, excluded.reason),
-        status = CASE WHEN (SELECT rank FROM refund_status_ranks WHERE status = excluded.status) > (SELECT rank FROM refund_status_ranks WHERE status = refunds.status) THEN excluded.status ELSE refunds.status END,
-        err_code = CASE WHEN (SELECT rank FROM refund_status_ranks WHERE status = excluded.status) > (SELECT rank FROM refund_status_ranks WHERE status = refunds.status) THEN excluded.err_code ELSE refunds.err_code END,
-        err_message = CASE WHEN (SELECT rank FROM refund_status_ranks WHERE status = excluded.status) > (SELECT rank FROM refund_status_ranks WHERE status = refunds.status) THEN excluded.err_message ELSE refunds.err_message END,
+        status = CASE WHEN
+            (SELECT rank FROM refund_status_ranks WHERE status = excluded.status)
+            > (SELECT rank FROM refund_status_ranks WHERE status = refunds.status)
+        THEN excluded.status ELSE refunds.status END,
+        err_code = CASE WHEN
+            (SELECT rank FROM refund_status_ranks WHERE status = excluded.status)
+            > (SELECT rank FROM refund_status_ranks WHERE status = refunds.status)
+        THEN excluded.err_code ELSE refunds.err_code END,
+        err_message = CASE WHEN
+            (SELECT rank FROM refund_status_ranks WHERE status = excluded.status)
+            > (SELECT rank FROM refund_status_ranks WHERE status = refunds.status)
+        THEN excluded.err_message ELSE refunds.err_message END,
         requested_at = MIN(refunds.requested_at, excluded.requested_at),
         succeeded_at = COALESCE(excluded.succeeded_at, refunds.succeeded_at),
         updated_at = excluded.updated_at";
@@ -330,7 +339,8 @@ fn status_advances(
 ) -> Result<bool, StoreError> {
     let advances = tx
         .prepare_cached(
-            "SELECT next.rank > stored.rank FROM refund_status_ranks AS next, refund_status_ranks AS stored
+            "SELECT next.rank > stored.rank
+             FROM refund_status_ranks AS next, refund_status_ranks AS stored
              WHERE next.status = ?1 AND stored.status = ?2",
         )?
         .query_row(params![new_status, old_status], |row| row.get(0))?;

@@ -81,7 +81,8 @@ fn map_error(err: keyring::Error, profile_id: &str, kind: SecretKind) -> VaultEr
             "{} entries match; remove the duplicates",
             matches.len()
         )),
-        // Each caller handles NoEntry itself. This arm covers variants a later keyring release adds.
+        // Each caller handles NoEntry itself. This arm also covers variants that a later
+        // keyring release adds.
         other => rejected(other.to_string()),
     }
 }

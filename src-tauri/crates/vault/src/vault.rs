@@ -123,7 +123,8 @@ fn log_outcome<T>(
             "keyring call done"
         ),
         Err(err) => {
-            tracing::warn!(operation, profile_id, kind = kind.as_str(), error = %err, "keyring call failed")
+            let kind = kind.as_str();
+            tracing::warn!(operation, profile_id, kind, error = %err, "keyring call failed")
         }
     }
 }
