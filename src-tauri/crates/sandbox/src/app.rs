@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use wxpay::ApiKey;
 
 use crate::ledger::{Ledger, LedgerError};
+use crate::notify;
 
 /// Shared handler state.
 pub struct App {
@@ -56,13 +57,19 @@ impl App {
     }
 
     /// Locks the ledger after settling whatever came due (refunds leaving PROCESSING,
-    /// customers who entered their password), saving when anything changed.
+    /// customers who entered their password), saving when anything changed and sending
+    /// the refund notifies of settled refunds.
     pub fn settled_ledger(&self) -> MutexGuard<'_, Ledger> {
         let mut ledger = self.ledger();
-        if ledger.settle_due(Utc::now()) {
+        let settled = ledger.settle_due(Utc::now());
+        if settled.changed() {
             // The reply reports the settled state either way; a failed save only means
             // the next start settles the same records again.
             let _ = App::save(&ledger);
+        }
+        for (index, n) in settled.refunds {
+            let order = ledger.order(index);
+            notify::send_refund_notify(self, order, &order.refunds[n]);
         }
         ledger
     }

@@ -66,6 +66,21 @@ pub struct Ledger {
     by_refund_id: HashMap<String, RefundPos>,
 }
 
+/// What one settling pass changed.
+#[derive(Debug, Default)]
+pub struct Settled {
+    /// Payment-code orders that turned SUCCESS.
+    pub orders: usize,
+    /// Refunds that turned SUCCESS.
+    pub refunds: Vec<RefundPos>,
+}
+
+impl Settled {
+    pub fn changed(&self) -> bool {
+        self.orders > 0 || !self.refunds.is_empty()
+    }
+}
+
 /// Who the ledger is for and how to seed it.
 pub struct LedgerSeed<'a> {
     pub appid: &'a str,
@@ -176,28 +191,27 @@ impl Ledger {
     }
 
     /// Moves every processing refund whose delay has passed to SUCCESS, and every
-    /// payment-code order whose customer has entered the password to SUCCESS. Returns
-    /// whether anything changed, so the caller knows to save.
-    pub fn settle_due(&mut self, now: DateTime<Utc>) -> bool {
-        let mut changed = false;
-        for order in &mut self.state.orders {
+    /// payment-code order whose customer has entered the password to SUCCESS.
+    pub fn settle_due(&mut self, now: DateTime<Utc>) -> Settled {
+        let mut settled = Settled::default();
+        for (index, order) in self.state.orders.iter_mut().enumerate() {
             if order.trade_state == TradeState::UserPaying {
                 if let Some(pays_at) = order.pays_at.filter(|at| *at <= now) {
                     order.trade_state = TradeState::Success;
                     order.paid_at = Some(pays_at);
                     order.pays_at = None;
-                    changed = true;
+                    settled.orders += 1;
                 }
             }
-            for refund in &mut order.refunds {
+            for (n, refund) in order.refunds.iter_mut().enumerate() {
                 if refund.refund_status == RefundStatus::Processing && refund.settles_at <= now {
                     refund.refund_status = RefundStatus::Success;
                     refund.success_at = Some(refund.settles_at);
-                    changed = true;
+                    settled.refunds.push((index, n));
                 }
             }
         }
-        changed
+        settled
     }
 
     pub fn password_delay(&self) -> Duration {

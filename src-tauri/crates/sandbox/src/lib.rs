@@ -142,12 +142,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         ledger,
     ));
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(server::serve(
-        listener,
-        tls_config,
-        server::router(app.clone()),
-        stopped,
-    ));
+    let task = tokio::spawn(server::serve(listener, tls_config, app.clone(), stopped));
     tracing::info!(%addr, state_dir = %config.state_dir.display(), "sandbox started");
 
     Ok(SandboxHandle {

@@ -1,17 +1,21 @@
-//! Payment notifies: after the simulated payer pays, the order's fields are POSTed to its
-//! notify_url, signed like WeChat's, and resent until acknowledged. Only http URLs on
-//! loopback are called, so the simulator never reaches beyond this machine.
+//! Notifies: the payment notify after the simulated payer pays (signed order fields) and
+//! the refund notify when a refund settles (encrypted req_info), POSTed to the notify_url
+//! and resent until acknowledged. Only http URLs on loopback are called, so the simulator
+//! never reaches beyond this machine.
 
 use std::time::Duration;
 
+use wxpay::refund_notify::encrypt_req_info;
 use wxpay::sign::{self, SignType};
 use wxpay::Fields;
 
 use crate::app::App;
+use crate::clock;
 use crate::ids;
-use crate::model::Order;
+use crate::model::{Order, Refund};
 use crate::pay::order::order_fields;
 use crate::pay::put;
+use crate::pay::refund_query::receiving_account;
 
 /// Delays before each attempt: at once, then the first steps of WeChat's schedule
 /// (15 s, 15 s, 30 s, 3 min; payment notify rules, 9_7).
@@ -25,21 +29,11 @@ const ATTEMPT_DELAYS: &[Duration] = &[
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Sends the payment notify of a paid order in the background, when its notify_url is
-/// an http URL on loopback. Other URLs are skipped with a log line.
+/// Sends the payment notify of a paid order in the background.
 pub fn send_payment_notify(app: &App, order: &Order) {
     let Some(url) = order.notify_url.as_deref() else {
         return;
     };
-    if !is_loopback_http(url) {
-        tracing::info!(%url, out_trade_no = %order.out_trade_no, "payment notify skipped: the sandbox only calls http URLs on 127.0.0.1 or localhost");
-        return;
-    }
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        tracing::warn!(out_trade_no = %order.out_trade_no, "payment notify skipped: no async runtime");
-        return;
-    };
-
     let mut fields: Fields = order_fields(order);
     fields.remove("trade_state");
     fields.remove("trade_state_desc");
@@ -54,13 +48,78 @@ pub fn send_payment_notify(app: &App, order: &Order) {
     put(&mut fields, "result_code", "SUCCESS");
     let signature = sign::sign(&fields, &app.api_key, SignType::Md5);
     put(&mut fields, "sign", signature);
-    let body = wxpay::xml::encode(&fields);
-    let url = url.to_owned();
-    let out_trade_no = order.out_trade_no.clone();
-    runtime.spawn(deliver(url, body, out_trade_no));
+    dispatch(url, wxpay::xml::encode(&fields), &order.out_trade_no);
 }
 
-async fn deliver(url: String, body: String, out_trade_no: String) {
+/// Sends the refund notify of a settled refund in the background. Refund notifies carry
+/// no sign: the details travel encrypted in req_info (refund notify rules, 9_16).
+pub fn send_refund_notify(app: &App, order: &Order, refund: &Refund) {
+    let Some(url) = refund.notify_url.as_deref() else {
+        return;
+    };
+    let mut details = Fields::new();
+    if let Some(transaction_id) = &order.transaction_id {
+        put(&mut details, "transaction_id", transaction_id.as_str());
+    }
+    put(&mut details, "out_trade_no", order.out_trade_no.as_str());
+    put(&mut details, "refund_id", refund.refund_id.as_str());
+    put(&mut details, "out_refund_no", refund.out_refund_no.as_str());
+    put(&mut details, "total_fee", order.total_fee.0.to_string());
+    put(
+        &mut details,
+        "settlement_total_fee",
+        order.total_fee.0.to_string(),
+    );
+    put(&mut details, "refund_fee", refund.refund_fee.0.to_string());
+    put(
+        &mut details,
+        "settlement_refund_fee",
+        refund.refund_fee.0.to_string(),
+    );
+    put(&mut details, "refund_status", refund.refund_status.as_str());
+    if let Some(at) = refund.success_at {
+        put(&mut details, "success_time", clock::bill_time(at));
+    }
+    put(&mut details, "refund_recv_accout", receiving_account(order));
+    put(
+        &mut details,
+        "refund_account",
+        refund.refund_account.as_str(),
+    );
+    put(&mut details, "refund_request_source", "API");
+
+    let mut fields = Fields::new();
+    put(&mut fields, "return_code", "SUCCESS");
+    put(&mut fields, "appid", app.appid.as_str());
+    put(&mut fields, "mch_id", app.mch_id.as_str());
+    put(
+        &mut fields,
+        "nonce_str",
+        ids::nonce(&mut rand::thread_rng()),
+    );
+    put(
+        &mut fields,
+        "req_info",
+        encrypt_req_info(&details, &app.api_key),
+    );
+    dispatch(url, wxpay::xml::encode(&fields), &refund.out_refund_no);
+}
+
+/// Spawns the delivery of a notify when `url` is an http URL on loopback; other URLs
+/// are skipped with a log line.
+fn dispatch(url: &str, body: String, id: &str) {
+    if !is_loopback_http(url) {
+        tracing::info!(%url, %id, "notify skipped: the sandbox only calls http URLs on 127.0.0.1 or localhost");
+        return;
+    }
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        tracing::warn!(%id, "notify skipped: no async runtime");
+        return;
+    };
+    runtime.spawn(deliver(url.to_owned(), body, id.to_owned()));
+}
+
+async fn deliver(url: String, body: String, id: String) {
     let client = match reqwest::Client::builder().timeout(TIMEOUT).build() {
         Ok(client) => client,
         Err(err) => {
@@ -83,16 +142,16 @@ async fn deliver(url: String, body: String, out_trade_no: String) {
                     .is_ok_and(|f| f.get("return_code").map(String::as_str) == Some("SUCCESS"))
             }
             Err(err) => {
-                tracing::info!(%url, %out_trade_no, attempt, %err, "payment notify failed");
+                tracing::info!(%url, %id, attempt, %err, "notify failed");
                 false
             }
         };
         if acknowledged {
-            tracing::info!(%url, %out_trade_no, attempt, "payment notify acknowledged");
+            tracing::info!(%url, %id, attempt, "notify acknowledged");
             return;
         }
     }
-    tracing::warn!(%url, %out_trade_no, "payment notify never acknowledged");
+    tracing::warn!(%url, %id, "notify never acknowledged");
 }
 
 fn is_loopback_http(url: &str) -> bool {

@@ -24,6 +24,9 @@ use crate::{admin, log, mp, pay, tls};
 /// A slow or stuck handshake is dropped after this long.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How often processing refunds and waiting payments are checked for being due.
+const SETTLE_INTERVAL: Duration = Duration::from_millis(500);
+
 /// The client certificate of the connection a request came on, put into every request's
 /// extensions. The TLS layer has already checked it against the sandbox CA.
 #[derive(Debug, Clone, Default)]
@@ -68,18 +71,25 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 /// Accepts connections until `stopped` flips (or its sender is dropped), then drops
-/// every open connection.
+/// every open connection. Meanwhile settles due refunds and payments every
+/// `SETTLE_INTERVAL`, so their notifies go out without waiting for a query.
 pub async fn serve(
     listener: TcpListener,
     tls_config: Arc<rustls::ServerConfig>,
-    router: Router,
+    app: Arc<App>,
     mut stopped: watch::Receiver<bool>,
 ) {
+    let router = router(app.clone());
     let acceptor = TlsAcceptor::from(tls_config);
     let mut connections = JoinSet::new();
+    let mut settle = tokio::time::interval(SETTLE_INTERVAL);
+    settle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         while connections.try_join_next().is_some() {}
         tokio::select! {
+            _ = settle.tick() => {
+                drop(app.settled_ledger());
+            }
             changed = stopped.changed() => {
                 if changed.is_err() || *stopped.borrow() {
                     break;

@@ -301,6 +301,5 @@ pub fn refund<R: Rng>(
     order.trade_state = TradeState::Refund;
     let n = order.refunds.len() - 1;
     ledger.index_order(request.order);
-    ledger.settle_due(now);
     Ok((request.order, n))
 }

@@ -126,7 +126,7 @@ fn reply_fields(order: &Order, listed: &[&Refund], total: Option<usize>) -> Fiel
 
 /// Names the account the money goes back to: the payer's change purse (零钱) or the
 /// card the order was paid with.
-fn receiving_account(order: &Order) -> String {
+pub fn receiving_account(order: &Order) -> String {
     let bank_type = order.bank_type.as_deref().unwrap_or("OTHERS");
     let Some((bank, kind)) = bank_type.split_once('_') else {
         return "支付用户的零钱".to_owned();
