@@ -190,6 +190,7 @@ export const messages = {
   'timeline.notified': { zh: '收到支付通知', en: 'Payment notify' },
   'timeline.queried': { zh: '查询微信', en: 'Queried WeChat' },
   'timeline.refund_requested': { zh: '申请退款', en: 'Refund requested' },
+  'timeline.refund_status': { zh: '退款状态更新', en: 'Refund status changed' },
   'timeline.refund_succeeded': { zh: '退款成功', en: 'Refund succeeded' },
   'timeline.refund_failed': { zh: '退款失败', en: 'Refund failed' },
   'timeline.imported': { zh: '账单导入', en: 'Imported from a bill' },
