@@ -10,6 +10,7 @@ mod download;
 pub mod enums;
 pub mod error;
 pub mod explain;
+pub mod jsapi;
 pub mod key;
 pub mod model;
 pub mod money;
@@ -27,6 +28,7 @@ pub use error::{
     BillDownloadError, ConfigError, DecryptError, PayError, ReplyError, RequestError, TransportKind,
 };
 pub use explain::Explained;
+pub use jsapi::JsapiPayParams;
 pub use key::{ApiKey, KeyError};
 pub use money::{AmountError, Fee, Fen};
 pub use notify::{parse_pay_notify, PayNotify, NOTIFY_ACK};

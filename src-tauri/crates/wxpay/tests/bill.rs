@@ -3,7 +3,7 @@
 mod common;
 
 use common::fixture;
-use wxpay::bill::{parse_bill, BillError, BillLayout, BillReader};
+use wxpay::bill::{parse_bill, parse_fund_flow, BillError, BillLayout, BillReader};
 use wxpay::{Fee, Fen};
 
 fn sample(name: &str) -> Option<String> {
@@ -329,5 +329,60 @@ fn content_after_summary_is_rejected() {
     assert!(matches!(
         parse_bill(&text),
         Err(BillError::TrailingContent { .. })
+    ));
+}
+
+#[test]
+fn fundflow_sample_summary_is_checked() {
+    let Some(text) = sample("fundflow_sample_official.csv") else {
+        return;
+    };
+    // The documentation sample's summary (20 entries) does not describe its one row.
+    match parse_fund_flow(&text) {
+        Err(BillError::SummaryMismatch { column, .. }) => assert_eq!(column, "资金流水总笔数"),
+        other => panic!("expected SummaryMismatch, got {other:?}"),
+    }
+
+    let corrected = text.replace("`20.0,`17.0,`0.35,`3.0,`0.18", "`1.0,`0.0,`0.00,`1.0,`0.02");
+    let flow = parse_fund_flow(&corrected).unwrap();
+    assert_eq!(flow.rows.len(), 1);
+    let row = &flow.rows[0];
+    assert_eq!(row.time.to_rfc3339(), "2018-01-31T20:21:23+00:00");
+    assert_eq!(row.business_no, "50000305742018020103387128253");
+    assert_eq!(row.business_name, "退款");
+    assert!(!row.income);
+    assert_eq!(row.amount, Fen(2));
+    assert_eq!(row.balance, Fen(17));
+    assert_eq!(row.remark.as_deref(), Some("缺货"));
+    assert_eq!(
+        row.voucher_no.as_deref(),
+        Some("REF4200000068201801293084726067")
+    );
+    assert_eq!(flow.summary.expense, Fen(2));
+}
+
+#[test]
+fn fundflow_ascii_brackets_and_crlf() {
+    let text = "\u{feff}记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元),账户结余(元),资金变更提交申请人,备注,业务凭证号\r\n\
+        `2026-01-01 12:01:05,`4200000000202601010000000001,`100001002026010110000000001,`交易,`交易,`收入,`18.00,`18.00,`system,`,`T1\r\n\
+        `2026-01-01 12:01:05,`4200000000202601010000000001,`100001002026010120000000001,`扣除交易手续费,`扣除交易手续费,`支出,`0.11,`17.89,`system,`,`T1\r\n\
+        资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额\r\n\
+        `2,`1,`18.00,`1,`0.11\r\n";
+    let flow = parse_fund_flow(text).unwrap();
+    assert_eq!(flow.rows.len(), 2);
+    assert!(flow.rows[0].income);
+    assert_eq!(flow.rows[1].balance, Fen(1789));
+    assert_eq!(flow.rows[1].remark, None);
+    assert_eq!(flow.summary.income, Fen(1800));
+
+    let bad = text.replace("`收入,", "`转入,");
+    assert!(matches!(
+        parse_fund_flow(&bad),
+        Err(BillError::MalformedRow { line: 2, .. })
+    ));
+    let cut: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+    assert!(matches!(
+        parse_fund_flow(&cut),
+        Err(BillError::MissingSummary)
     ));
 }

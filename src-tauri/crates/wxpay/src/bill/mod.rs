@@ -1,12 +1,15 @@
 //! A streaming reader of downloadbill and merchant-platform bills: a header row, one
 //! backtick-prefixed row per transaction, then a summary block that is checked against
-//! the rows. Amounts become `Fen` and `Fee` by string arithmetic, times UTC.
+//! the rows. Amounts become `Fen` and `Fee` by string arithmetic, times UTC. Fund-flow
+//! bills (downloadfundflow) have their own reader beside it.
 
+mod fund_flow;
 mod layout;
 mod row;
 
 use std::io::BufRead;
 
+pub use fund_flow::{parse_fund_flow, FundFlow, FundFlowRow, FundFlowSummary};
 pub use layout::BillLayout;
 pub use row::{BillRow, BillSummary};
 
@@ -234,7 +237,7 @@ impl<R: BufRead> Iterator for BillReader<R> {
 /// Splits a data line into cells. Every cell starts with a backtick (WeChat adds it so
 /// spreadsheets keep long numbers as text), so cells are split at `,` followed by a
 /// backtick: a comma inside a product name is not a boundary.
-fn split_cells(text: &str, line: usize) -> Result<Vec<&str>, BillError> {
+pub(crate) fn split_cells(text: &str, line: usize) -> Result<Vec<&str>, BillError> {
     let Some(rest) = text.strip_prefix('`') else {
         return Err(BillError::MalformedRow {
             line,
