@@ -11,6 +11,7 @@ mod orders;
 mod profile;
 mod refunds;
 mod sync;
+mod timeline;
 mod translate;
 mod zone;
 

@@ -7,9 +7,9 @@ use wxpay::model::{OrderQueryReply, OrderRef};
 
 use crate::dto::{
     AppError, OrderCursor, OrderDetail, OrderField, OrderFilter, OrderPage, OrderRow, OrderTotals,
-    RefundView, TimelineEvent,
+    RefundView,
 };
-use crate::{errors, refunds, translate, zone, Console};
+use crate::{errors, refunds, timeline, translate, zone, Console};
 
 /// Largest page the UI may ask for; the table asks for a few hundred rows at a time.
 const MAX_PAGE_ROWS: u32 = 500;
@@ -76,14 +76,7 @@ impl Console {
                 .iter()
                 .map(refunds::refund_view)
                 .collect::<Vec<RefundView>>(),
-            timeline: events
-                .into_iter()
-                .map(|event| TimelineEvent {
-                    at: event.at.timestamp(),
-                    kind: event.kind,
-                    summary: event.summary,
-                })
-                .collect(),
+            timeline: timeline::build(&order, &refunds, &events),
             refundable_fee: if paid { refundable.max(0) } else { 0 },
         })
     }

@@ -1,6 +1,9 @@
 //! Opening a console the way the app does: a fresh data folder with a real SQLite file, the
 //! in-process simulator over HTTPS, and the real keyring when the test command provides one.
 
+// Each test binary compiles this module and uses only part of it.
+#![allow(dead_code)]
+
 use console::dto::{OrderFilter, OrderRow};
 use console::{Console, OpenOptions};
 use tempfile::TempDir;
