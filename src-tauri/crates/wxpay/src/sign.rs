@@ -94,6 +94,25 @@ pub fn string_to_sign(fields: &Fields, key: &ApiKey) -> String {
 }
 
 /// Signs fields, returning the upper-case hex signature.
+///
+/// ```
+/// use wxpay::sign::{sign, SignType};
+/// use wxpay::{ApiKey, Fields};
+///
+/// // WeChat's published example (security rules, 4_3).
+/// let key = ApiKey::new("192006250b4c09247ec02edce69f6a2d".into()).unwrap();
+/// let fields: Fields = [
+///     ("appid", "wxd930ea5d5a258f4f"),
+///     ("mch_id", "10000100"),
+///     ("device_info", "1000"),
+///     ("body", "test"),
+///     ("nonce_str", "ibuaiVcKdpRxkhJA"),
+/// ]
+/// .iter()
+/// .map(|(k, v)| (k.to_string(), v.to_string()))
+/// .collect();
+/// assert_eq!(sign(&fields, &key, SignType::Md5), "9A0A8659F005D6984697E2CA0A9CF3B7");
+/// ```
 pub fn sign(fields: &Fields, key: &ApiKey, sign_type: SignType) -> String {
     let message = string_to_sign(fields, key);
     let digest = match sign_type {

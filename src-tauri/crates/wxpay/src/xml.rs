@@ -359,6 +359,25 @@ mod tests {
     }
 
     #[test]
+    fn encode_round_trips_random_values() {
+        use rand::{Rng, SeedableRng};
+        let alphabet: Vec<char> = "ab<>&'\"]]>[\r\n\t 中文€\u{1F600}".chars().collect();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for _ in 0..500 {
+            let mut original = Fields::new();
+            for i in 0..rng.gen_range(0..6) {
+                let len = rng.gen_range(0..24);
+                let value: String = (0..len)
+                    .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+                    .collect();
+                original.insert(format!("field_{i}"), value);
+            }
+            let decoded = decode(encode(&original).as_bytes()).unwrap();
+            assert_eq!(decoded, original);
+        }
+    }
+
+    #[test]
     fn decode_root_reads_named_root() {
         let body = b"<root><out_refund_no><![CDATA[1234]]></out_refund_no></root>";
         assert_eq!(decode_root(body, "root").unwrap()["out_refund_no"], "1234");
