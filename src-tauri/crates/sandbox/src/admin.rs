@@ -1,6 +1,6 @@
 //! The admin API under /sandbox/admin/ (JSON), for tests and the console's sandbox
 //! tools: pay a pending order as the customer, set or top up the merchant balance, set
-//! the refund processing delay, expire access tokens, and look at the state.
+//! the refund and password delays, expire access tokens, arm faults, and read the state.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +16,7 @@ use serde_json::json;
 use wxpay::Fen;
 
 use crate::app::App;
+use crate::faults::Fault;
 use crate::ledger::LedgerError;
 use crate::notify;
 use crate::trade::{self, BizError, Payer};
@@ -67,6 +68,10 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/password_delay", post(password_delay_route))
         .route("/tokens/expire", post(expire_tokens_route))
         .route("/user_actions", get(user_actions))
+        .route(
+            "/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
 }
 
 /// Pays an unpaid order and sends the payment notify when its notify_url is on loopback.
@@ -224,6 +229,20 @@ async fn expire_tokens_route(State(app): State<Arc<App>>) -> Response {
         Ok(()) => Json(json!({ "expired": ledger.state.mp.tokens.len() })).into_response(),
         Err(err) => AdminError::Save(err).into_response(),
     }
+}
+
+async fn list_faults(State(app): State<Arc<App>>) -> Response {
+    Json(json!({ "faults": *app.faults() })).into_response()
+}
+
+async fn add_fault(State(app): State<Arc<App>>, Json(fault): Json<Fault>) -> Response {
+    app.faults().push(fault);
+    Json(json!({ "faults": *app.faults() })).into_response()
+}
+
+async fn clear_faults(State(app): State<Arc<App>>) -> Response {
+    app.faults().clear();
+    Json(json!({ "faults": [] })).into_response()
 }
 
 async fn user_actions(State(app): State<Arc<App>>) -> Response {

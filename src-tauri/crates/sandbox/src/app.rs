@@ -8,6 +8,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use chrono::{DateTime, Utc};
 use wxpay::ApiKey;
 
+use crate::faults::Fault;
 use crate::ledger::{Ledger, LedgerError};
 use crate::notify;
 
@@ -21,6 +22,8 @@ pub struct App {
     /// OAuth codes handed out by the authorize page; they live five minutes, so they
     /// are not persisted.
     oauth_codes: Mutex<HashMap<String, OAuthCode>>,
+    /// Faults armed through the admin API; kept in memory only.
+    faults: Mutex<Vec<Fault>>,
 }
 
 /// An OAuth code and the visitor it stands for.
@@ -47,6 +50,7 @@ impl App {
             app_secret,
             ledger: Mutex::new(ledger),
             oauth_codes: Mutex::new(HashMap::new()),
+            faults: Mutex::new(Vec::new()),
         }
     }
 
@@ -72,6 +76,10 @@ impl App {
             notify::send_refund_notify(self, order, &order.refunds[n]);
         }
         ledger
+    }
+
+    pub fn faults(&self) -> MutexGuard<'_, Vec<Fault>> {
+        self.faults.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn oauth_codes(&self) -> MutexGuard<'_, HashMap<String, OAuthCode>> {

@@ -6,6 +6,7 @@ mod admin;
 mod app;
 mod bill;
 mod clock;
+mod faults;
 mod fund_flow;
 mod history;
 mod ids;
@@ -29,6 +30,7 @@ use tokio::task::JoinHandle;
 use wxpay::ApiKey;
 
 pub use admin::AdminError;
+pub use faults::{Fault, FaultKind};
 pub use ledger::LedgerError;
 pub use tls::TlsError;
 
@@ -185,6 +187,16 @@ impl SandboxHandle {
     /// The merchant balance that refunds are paid from.
     pub fn balance(&self) -> wxpay::Fen {
         self.app.ledger().state.balance
+    }
+
+    /// Arms a fault for the next requests to a path.
+    pub fn inject_fault(&self, fault: Fault) {
+        self.app.faults().push(fault);
+    }
+
+    /// Disarms every fault.
+    pub fn clear_faults(&self) {
+        self.app.faults().clear();
     }
 
     /// Sets how long a payment-code customer takes to enter the password: orders from

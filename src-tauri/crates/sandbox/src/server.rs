@@ -19,7 +19,7 @@ use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::app::App;
-use crate::{admin, log, mp, pay, tls};
+use crate::{admin, faults, log, mp, pay, tls};
 
 /// A slow or stuck handshake is dropped after this long.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -65,6 +65,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/marketing/user_actions/add", post(mp::actions::add))
         .route("/sns/oauth2/access_token", get(mp::oauth::exchange))
         .route("/connect/oauth2/authorize", get(mp::oauth::authorize))
+        .layer(middleware::from_fn_with_state(app.clone(), faults::inject))
         .nest("/sandbox/admin", admin::routes())
         .layer(middleware::from_fn(log::log_exchange))
         .with_state(app)
