@@ -220,6 +220,14 @@ export const messages = {
     zh: '留空为发送时刻。微信未公开可回传多久之前的行为，默认按 7 天归因窗口估计。',
     en: 'Empty means the moment of sending. WeChat does not document how old an action may be; 7 days, the attribution window, is an estimate.',
   },
+  'ads.timeFuture': {
+    zh: '行为时间晚于当前时间，不能回传',
+    en: 'The action time is in the future and cannot be reported',
+  },
+  'ads.timeOld': {
+    zh: '行为时间早于 7 天，微信可能不再归因（估计值）',
+    en: 'The action is over 7 days old; WeChat may no longer attribute it (an estimate)',
+  },
   'ads.identityHint': {
     zh: 'openid 与 click_id 至少填写一个',
     en: 'Fill in the openid, the click ID, or both',

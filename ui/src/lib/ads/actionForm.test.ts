@@ -63,4 +63,17 @@ describe('checkActionForm', () => {
 
     expect(check.input.url).toBe('https://shop.example/p/1');
   });
+
+  it('warns about old and future times', () => {
+    const now = 1709251200;
+    const at = (local: string) =>
+      checkActionForm({ ...EMPTY, actionTime: local }, 'Asia/Shanghai', now).timeWarning;
+
+    expect(at('2024-03-01T08:00')).toBeNull();
+    expect(at('2024-02-23T08:00')).toBeNull();
+    expect(at('2024-02-23T07:59')).toBe('old');
+    expect(at('2024-03-01T08:04')).toBeNull();
+    expect(at('2024-03-01T08:06')).toBe('future');
+    expect(checkActionForm(EMPTY, 'Asia/Shanghai', now).timeWarning).toBeNull();
+  });
 });

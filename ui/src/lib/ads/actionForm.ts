@@ -29,11 +29,21 @@ export type ActionForm = {
   actionTime: string;
 };
 
+/**
+ * How old an action may be, as an estimate: WeChat does not document the limit, so the form
+ * warns past the default 7-day attribution window instead of blocking.
+ */
+export const ACTION_MAX_AGE_SECONDS = 7 * 86400;
+/** Allowance for clocks that run a little ahead before a time counts as in the future. */
+export const ACTION_FUTURE_SLACK_SECONDS = 5 * 60;
+
 export type FormCheck = {
   input: UserActionInput;
   valueInvalid: boolean;
   identityMissing: boolean;
   timeInvalid: boolean;
+  /** 'old' past the estimated age limit, 'future' when ahead of now; null otherwise. */
+  timeWarning: 'old' | 'future' | null;
 };
 
 function optional(text: string): string | null {
@@ -41,7 +51,11 @@ function optional(text: string): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
-export function checkActionForm(form: ActionForm, timeZone: string): FormCheck {
+export function checkActionForm(
+  form: ActionForm,
+  timeZone: string,
+  nowSeconds: number = Date.now() / 1000,
+): FormCheck {
   const value = form.valueText.trim() === '' ? null : parseFenInteger(form.valueText);
   const actionTime = form.actionTime === '' ? null : zonedToUnix(form.actionTime, timeZone);
   const openid = optional(form.openid);
@@ -60,5 +74,19 @@ export function checkActionForm(form: ActionForm, timeZone: string): FormCheck {
     valueInvalid: value !== null && !value.ok,
     identityMissing: openid === null && clickId === null,
     timeInvalid: form.actionTime !== '' && actionTime === null,
+    timeWarning: timeWarningOf(actionTime, nowSeconds),
   };
+}
+
+function timeWarningOf(actionTime: number | null, nowSeconds: number): 'old' | 'future' | null {
+  if (actionTime === null) {
+    return null;
+  }
+  if (actionTime > nowSeconds + ACTION_FUTURE_SLACK_SECONDS) {
+    return 'future';
+  }
+  if (actionTime < nowSeconds - ACTION_MAX_AGE_SECONDS) {
+    return 'old';
+  }
+  return null;
 }
