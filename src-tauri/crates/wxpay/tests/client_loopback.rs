@@ -664,3 +664,42 @@ async fn micropay_not_sent_to_backup() {
     ));
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn unified_order_sample_reply() {
+    let Some(body) = fixture("unifiedorder_native_success.xml") else {
+        return;
+    };
+    let server = server::start(move |_| Reply::Body(body.clone())).await;
+    let reply = client_for(&server.base_url)
+        .unified_order(&native_order())
+        .await
+        .unwrap();
+    assert_eq!(reply.prepay_id, "wx05153421914401e72549e4843149659371");
+    assert_eq!(
+        reply.code_url.as_deref(),
+        Some("weixin://wxpay/bizpayurl?pr=QXuSXeo")
+    );
+}
+
+#[tokio::test]
+async fn order_query_refund_state_sample() {
+    let Some(body) = fixture("orderquery_trade_state_refund.xml") else {
+        return;
+    };
+    let server = server::start(move |_| Reply::Body(body.clone())).await;
+    let reply = client_for(&server.base_url)
+        .order_query(&OrderRef::OutTradeNo(
+            "90013580520959892632499715588959".into(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(reply.trade_state, TradeState::Refund);
+    assert_eq!(reply.total_fee, Some(Fen(30000)));
+    assert_eq!(reply.attach, None);
+    assert_eq!(reply.trade_type, Some(TradeType::Jsapi));
+    assert_eq!(
+        reply.trade_state_desc.as_deref(),
+        Some("订单发生过退款，退款详情请查询退款单")
+    );
+}
