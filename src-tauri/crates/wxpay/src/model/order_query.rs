@@ -1,5 +1,5 @@
 //! orderquery (查询订单, 9_2): the payment state of one order. result_code SUCCESS only
-//! means the query worked; trade_state tells whether the customer paid.
+//! means the query worked; trade_state is the payment's state.
 
 use chrono::{DateTime, Utc};
 

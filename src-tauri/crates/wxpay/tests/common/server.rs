@@ -51,7 +51,7 @@ impl ServerState {
         self.requests.clone()
     }
 
-    /// A router for one connection, knowing whether it carried a client certificate.
+    /// Builds the router for one connection, recording whether it had a client certificate.
     pub(crate) fn router(&self, client_certificate: bool) -> Router {
         let mut state = self.clone();
         state.client_certificate = client_certificate;

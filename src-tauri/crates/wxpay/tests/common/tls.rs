@@ -48,7 +48,7 @@ impl TestCa {
         (cert, key)
     }
 
-    /// A merchant client certificate, as apiclient_cert.pem and apiclient_key.pem.
+    /// Issues a merchant client certificate, as apiclient_cert.pem and apiclient_key.pem.
     pub fn client_identity(&self) -> ClientIdentity {
         let (cert, key) = self.issue(Vec::new(), ExtendedKeyUsagePurpose::ClientAuth);
         ClientIdentity {
