@@ -1,0 +1,34 @@
+//! Every failure a command reports, and the exit status it maps to: 2 for unusable input
+//! or options, 1 for a check that failed or an operation WeChat or the console refused.
+
+use crate::input::InputError;
+use crate::keys::KeySourceError;
+use crate::sign;
+
+/// A command's failure, printed on standard error as `error: ...`.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Key(#[from] KeySourceError),
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("{}", sign::describe_rejection(.0))]
+    Signature(wxpay::sign::SignError),
+    #[error("failed to write to standard output: {0}")]
+    Stdout(#[from] std::io::Error),
+}
+
+impl CliError {
+    /// The process exit status for this failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Key(_) | CliError::Input(_) => 2,
+            CliError::Signature(_) | CliError::Stdout(_) => 1,
+        }
+    }
+
+    /// True when standard output was closed by its reader (`| head`), which is no error.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Stdout(error) if error.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
