@@ -72,14 +72,14 @@ impl Fen {
 
     /// Yuan text with two decimals, `-` for negatives: `12.34`.
     pub fn to_yuan_string(self) -> String {
-        format_scaled(self.0, 2)
+        format_scaled(i128::from(self.0), 2)
     }
 }
 
 impl fmt::Display for Fen {
     /// Renders `¥12.34`, or `-¥12.34` for a negative amount.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = format_scaled(self.0, 2);
+        let text = format_scaled(i128::from(self.0), 2);
         match text.strip_prefix('-') {
             Some(abs) => write!(f, "-¥{abs}"),
             None => write!(f, "¥{text}"),
@@ -115,7 +115,7 @@ impl Fee {
 
     /// Yuan text with five decimals, as bills print it: `0.18000`.
     pub fn to_yuan_string(self) -> String {
-        format_scaled(self.0, 5)
+        format_scaled(i128::from(self.0), 5)
     }
 }
 
@@ -169,8 +169,10 @@ fn parse_scaled(text: &str, scale: u32) -> Result<i64, AmountError> {
     Ok(if negative { -units } else { units })
 }
 
-fn format_scaled(units: i64, scale: u32) -> String {
-    let divisor = 10_u64.pow(scale);
+/// Formats `units` of `10^-scale` yuan. It takes i128 so that sums of many i64 amounts,
+/// such as a bill's totals, print without overflow.
+pub(crate) fn format_scaled(units: i128, scale: u32) -> String {
+    let divisor = 10_u128.pow(scale);
     let abs = units.unsigned_abs();
     let sign = if units < 0 { "-" } else { "" };
     format!(

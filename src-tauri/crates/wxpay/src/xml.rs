@@ -378,6 +378,23 @@ mod tests {
     }
 
     #[test]
+    fn mutated_documents_never_panic() {
+        use rand::{Rng, SeedableRng};
+        let original =
+            b"<?xml version=\"1.0\"?><xml><a><![CDATA[x]]></a><b>1&amp;2</b></xml>".to_vec();
+        let noise = b"<>/![]&;#x\"' \xff\xc3";
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        for _ in 0..5000 {
+            let mut body = original.clone();
+            for _ in 0..rng.gen_range(1..5) {
+                let at = rng.gen_range(0..body.len());
+                body[at] = noise[rng.gen_range(0..noise.len())];
+            }
+            let _ = decode(&body);
+        }
+    }
+
+    #[test]
     fn decode_root_reads_named_root() {
         let body = b"<root><out_refund_no><![CDATA[1234]]></out_refund_no></root>";
         assert_eq!(decode_root(body, "root").unwrap()["out_refund_no"], "1234");

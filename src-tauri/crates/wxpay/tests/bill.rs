@@ -386,3 +386,44 @@ fn fundflow_ascii_brackets_and_crlf() {
         Err(BillError::MissingSummary)
     ));
 }
+
+#[test]
+fn huge_amounts_do_not_overflow() {
+    // Two payment rows of 9 * 10^16 yuan: each fits in i64 fen, their sum does not.
+    let huge = "`90000000000000000.00,`0.00,`0,`0,";
+    let text = generated_bill(3, "\n", false)
+        .replace("`1.00,`0.00,`0,`0,", huge)
+        .replace("`1.14,`0.00,`0,`0,", huge);
+    assert_eq!(text.matches(huge).count(), 2);
+    match parse_bill(&text) {
+        Err(BillError::SummaryMismatch { column, rows, .. }) => {
+            assert_eq!(column, "应结订单总金额");
+            assert_eq!(rows, "180000000000000000.00");
+        }
+        other => panic!("expected SummaryMismatch, got {other:?}"),
+    }
+}
+
+#[test]
+fn mutated_bills_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let original: Vec<char> = generated_bill(6, "\r\n", true).chars().collect();
+    let noise: Vec<char> = "`,\r\n.-0９：中\u{feff}".chars().collect();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    for _ in 0..2000 {
+        let mut text = original.clone();
+        for _ in 0..rng.gen_range(1..6) {
+            let at = rng.gen_range(0..text.len());
+            match rng.gen_range(0..3) {
+                0 => text[at] = noise[rng.gen_range(0..noise.len())],
+                1 => {
+                    text.remove(at);
+                }
+                _ => text.insert(at, noise[rng.gen_range(0..noise.len())]),
+            }
+        }
+        let text: String = text.into_iter().collect();
+        let _ = parse_bill(&text);
+        let _ = parse_fund_flow(&text);
+    }
+}

@@ -191,6 +191,12 @@ fn read_summary(
     Ok((summary, line))
 }
 
+/// Adds amounts in i128, so that no file can overflow the sum.
+fn sum_yuan<'a>(rows: impl Iterator<Item = &'a FundFlowRow>) -> String {
+    let total: i128 = rows.map(|r| i128::from(r.amount.0)).sum();
+    crate::money::format_scaled(total, 2)
+}
+
 fn check(rows: &[FundFlowRow], summary: &FundFlowSummary, line: usize) -> Result<(), BillError> {
     let incomes = rows.iter().filter(|r| r.income);
     let expenses = rows.iter().filter(|r| !r.income);
@@ -208,7 +214,7 @@ fn check(rows: &[FundFlowRow], summary: &FundFlowSummary, line: usize) -> Result
         (
             "收入金额",
             summary.income.to_yuan_string(),
-            incomes.map(|r| r.amount).sum::<Fen>().to_yuan_string(),
+            sum_yuan(incomes),
         ),
         (
             "支出笔数",
@@ -218,7 +224,7 @@ fn check(rows: &[FundFlowRow], summary: &FundFlowSummary, line: usize) -> Result
         (
             "支出金额",
             summary.expense.to_yuan_string(),
-            expenses.map(|r| r.amount).sum::<Fen>().to_yuan_string(),
+            sum_yuan(expenses),
         ),
     ];
     for (column, summary, rows) in checks {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::layout::Columns;
+use crate::money::format_scaled;
 use crate::{Fee, Fen};
 
 /// One transaction line of a bill: a payment, or a refund of one.
@@ -207,26 +208,27 @@ impl<'a> Cells<'a> {
     }
 }
 
-/// The sums of the rows read so far, to check against the summary.
+/// The sums of the rows read so far, to check against the summary. They are i128, so
+/// no file, however hostile, can overflow them.
 #[derive(Debug, Default)]
 pub(crate) struct Totals {
     pub count: u64,
-    pub settlement_total_fee: i64,
-    pub refund_fee: i64,
-    pub coupon_refund_fee: i64,
-    pub fee: i64,
-    pub total_fee: i64,
-    pub refund_request_fee: i64,
+    pub settlement_total_fee: i128,
+    pub refund_fee: i128,
+    pub coupon_refund_fee: i128,
+    pub fee: i128,
+    pub total_fee: i128,
+    pub refund_request_fee: i128,
 }
 
 impl Totals {
     pub fn add(&mut self, row: &BillRow) {
-        let fen = |value: Option<Fen>| value.map(|f| f.0).unwrap_or(0);
+        let fen = |value: Option<Fen>| value.map(|f| i128::from(f.0)).unwrap_or(0);
         self.count += 1;
         self.settlement_total_fee += fen(row.settlement_total_fee);
         self.refund_fee += fen(row.refund_fee);
         self.coupon_refund_fee += fen(row.coupon_refund_fee);
-        self.fee += row.fee.0;
+        self.fee += i128::from(row.fee.0);
         self.total_fee += fen(row.total_fee);
         self.refund_request_fee += fen(row.refund_request_fee);
     }
@@ -262,20 +264,16 @@ impl Totals {
         ];
         for (name, expected, actual) in fen_checks {
             if let Some(expected) = expected {
-                if expected.0 != actual {
-                    return Some((
-                        name,
-                        expected.to_yuan_string(),
-                        Fen(actual).to_yuan_string(),
-                    ));
+                if i128::from(expected.0) != actual {
+                    return Some((name, expected.to_yuan_string(), format_scaled(actual, 2)));
                 }
             }
         }
-        if summary.fee.0 != self.fee {
+        if i128::from(summary.fee.0) != self.fee {
             return Some((
                 "手续费总金额",
                 summary.fee.to_yuan_string(),
-                Fee(self.fee).to_yuan_string(),
+                format_scaled(self.fee, 5),
             ));
         }
         None
