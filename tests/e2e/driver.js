@@ -2,7 +2,7 @@
 // folder so that every run meets the app as a new user does.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { createWriteStream, mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,10 +31,15 @@ async function waitForDriver(deadlineMs) {
 export async function launchConsole() {
   mkdirSync(artifactsDir, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), "wxmc-e2e-"));
+  // The app's and WebKit's own output (portal and D-Bus warnings) goes to a log file beside
+  // the screenshots, to read when a test fails.
+  const log = createWriteStream(join(artifactsDir, "app.log"), { flags: "a" });
   const driver = spawn("tauri-driver", ["--port", String(driverPort)], {
     env: { ...process.env, WXMC_DATA_DIR: dataDir },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  driver.stdout.pipe(log);
+  driver.stderr.pipe(log);
   await waitForDriver(15_000);
 
   // Only tauri:options: a browserName makes WebKitWebDriver reject the session, and
@@ -68,10 +73,18 @@ export async function byTestId(browser, testId, extra = "", timeout = 60_000) {
 }
 
 /** Types text through the Actions API, which WebKitWebDriver handles more reliably than
- * element "send keys". */
+ * element "send keys". Keys sent in one burst can be dropped while the page re-renders, so
+ * each key is sent alone and the field's value is checked, retrying a few times. */
 export async function typeInto(browser, element, text) {
-  await element.click();
-  await browser.keys(["Control", "a"]);
-  await browser.keys(["Backspace"]);
-  await browser.keys(text.split(""));
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    await element.click();
+    await browser.keys(["Control", "a"]);
+    await browser.keys(["Backspace"]);
+    for (const key of text) {
+      await browser.keys([key]);
+    }
+    if ((await element.getValue()) === text) return;
+    await browser.pause(200);
+  }
+  throw new Error(`typing "${text}" into the field kept losing keys`);
 }

@@ -22,7 +22,7 @@ impl Console {
         let action = self.user_action(&input).await?;
         Ok(UserActionPreview {
             body: wxmp::user_actions_body(std::slice::from_ref(&action)).to_string(),
-            endpoint: "POST /marketing/user_actions/add?version=v1.0".to_owned(),
+            endpoint: "/marketing/user_actions/add?version=v1.0".to_owned(),
             user_action_set_id: action.user_action_set_id as i64,
         })
     }
