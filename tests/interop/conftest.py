@@ -1,0 +1,112 @@
+"""Shared fixtures of the wechatpy interop tests: the wxmc binary that `cargo build -p wxmc`
+makes, a merchant's test identity, and a `wxmc sandbox` on 127.0.0.1 for the client tests."""
+
+import os
+import pathlib
+import socket
+import subprocess
+import time
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+APPID = "wx6interop00000001"
+MCH_ID = "1900000309"
+API_KEY = "Interop0Key1For2Wechatpy3456789A"
+APP_SECRET = "interop-app-secret-0000000000001"
+# Seconds to wait for a started simulator to accept connections.
+SANDBOX_START_TIMEOUT = 30
+
+
+def wxmc_path():
+    """Return the wxmc binary: WXMC_BIN if set, else the debug build of the target dir."""
+    if os.environ.get("WXMC_BIN"):
+        return pathlib.Path(os.environ["WXMC_BIN"])
+    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target")
+    return target / "debug" / "wxmc"
+
+
+@pytest.fixture(scope="session")
+def wxmc():
+    path = wxmc_path()
+    if not path.is_file():
+        pytest.skip(f"wxmc binary not found at {path}: run `cargo build -p wxmc` first")
+    return path
+
+
+WECHATPY_MISSING = "wechatpy is not installed: run .ci/python-env and use the python it prints"
+
+
+def run_wxmc(binary, args, stdin_text):
+    """Run wxmc with `stdin_text` on standard input and return the finished process."""
+    return subprocess.run(
+        [str(binary), *args],
+        input=stdin_text.encode("utf-8"),
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def free_loopback_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Sandbox:
+    """A running `wxmc sandbox` and the files a client needs to reach it."""
+
+    def __init__(self, process, port, state_dir):
+        self.process = process
+        self.base_url = f"https://127.0.0.1:{port}"
+        self.port = port
+        self.ca_pem = state_dir / "ca.pem"
+        self.cert_pem = state_dir / "apiclient_cert.pem"
+        self.key_pem = state_dir / "apiclient_key.pem"
+
+
+def wait_until_listening(process, port, state_dir, log_path):
+    deadline = time.monotonic() + SANDBOX_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"wxmc sandbox exited with {process.returncode}: {log_path.read_text()}"
+            )
+        if (state_dir / "ca.pem").is_file():
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return
+            except OSError:
+                pass
+        time.sleep(0.1)
+    raise RuntimeError(f"wxmc sandbox did not listen on 127.0.0.1:{port}: {log_path.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def sandbox(wxmc, tmp_path_factory):
+    state_dir = tmp_path_factory.mktemp("sandbox-state")
+    log_path = state_dir.parent / f"{state_dir.name}.log"
+    port = free_loopback_port()
+    args = [
+        str(wxmc), "sandbox",
+        "--port", str(port),
+        "--state", str(state_dir),
+        "--seed", "7",
+        "--appid", APPID,
+        "--mch-id", MCH_ID,
+        "--key", API_KEY,
+        "--secret", APP_SECRET,
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until_listening(process, port, state_dir, log_path)
+        yield Sandbox(process, port, state_dir)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
