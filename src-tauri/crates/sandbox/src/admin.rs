@@ -87,7 +87,7 @@ pub fn pay_order(app: &App, out_trade_no: &str, payer: Payer) -> Result<(), Admi
             err,
         }
     })?;
-    App::save(&ledger)?;
+    App::save(&mut ledger)?;
     notify::send_payment_notify(app, ledger.order(index));
     Ok(())
 }
@@ -98,7 +98,7 @@ pub fn set_balance(app: &App, balance: Fen) -> Result<(), AdminError> {
     }
     let mut ledger = app.ledger();
     ledger.state.balance = balance;
-    App::save(&ledger)?;
+    App::save(&mut ledger)?;
     Ok(())
 }
 
@@ -108,21 +108,21 @@ pub fn top_up(app: &App, amount: Fen) -> Result<Fen, AdminError> {
     }
     let mut ledger = app.ledger();
     ledger.state.balance = ledger.state.balance + amount;
-    App::save(&ledger)?;
+    App::save(&mut ledger)?;
     Ok(ledger.state.balance)
 }
 
 pub fn set_refund_delay(app: &App, delay: Duration) -> Result<(), AdminError> {
     let mut ledger = app.ledger();
     ledger.state.refund_delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-    App::save(&ledger)?;
+    App::save(&mut ledger)?;
     Ok(())
 }
 
 pub fn set_password_delay(app: &App, delay: Duration) -> Result<(), AdminError> {
     let mut ledger = app.ledger();
     ledger.state.password_delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-    App::save(&ledger)?;
+    App::save(&mut ledger)?;
     Ok(())
 }
 
@@ -225,7 +225,7 @@ async fn expire_tokens_route(State(app): State<Arc<App>>) -> Response {
     for token in &mut ledger.state.mp.tokens {
         token.expires_at = token.expires_at.min(now);
     }
-    match App::save(&ledger) {
+    match App::save(&mut ledger) {
         Ok(()) => Json(json!({ "expired": ledger.state.mp.tokens.len() })).into_response(),
         Err(err) => AdminError::Save(err).into_response(),
     }

@@ -69,7 +69,7 @@ impl App {
         if settled.changed() {
             // The reply reports the settled state either way; a failed save only means
             // the next start settles the same records again.
-            let _ = App::save(&ledger);
+            let _ = App::save(&mut ledger);
         }
         for (index, n) in settled.refunds {
             let order = ledger.order(index);
@@ -90,7 +90,7 @@ impl App {
 
     /// Saves the ledger, logging a failure: the reply then reports a system error, and
     /// WeChat's rule to retry with the same parameters makes the retry safe.
-    pub fn save(ledger: &Ledger) -> Result<(), LedgerError> {
+    pub fn save(ledger: &mut Ledger) -> Result<(), LedgerError> {
         ledger
             .save()
             .inspect_err(|err| tracing::error!(%err, "cannot save the sandbox state"))

@@ -1,8 +1,9 @@
-//! The ledger: the simulator's state with lookup indexes, loaded from and saved to one
-//! JSON file in the state folder. Every change is written atomically (temporary file,
-//! fsync, rename) before the reply leaves, so a crash never loses an accepted refund.
+//! The ledger: the simulator's state with lookup indexes, kept in the state folder as a
+//! JSON snapshot (written atomically: temporary file, fsync, rename) and a journal of
+//! the changes since. Every change is fsynced before the reply leaves, so a crash never
+//! loses an accepted refund.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -15,9 +16,13 @@ use wxpay::{Fen, RefundStatus, TradeState};
 use crate::clock;
 use crate::history::{self, HistoryParams};
 use crate::ids;
+use crate::journal::Journal;
 use crate::model::{DataSource, MpState, Order, State, STATE_FORMAT};
 
 const STATE_FILE: &str = "ledger.json";
+
+/// The journal is folded into a new snapshot once it has this many lines.
+const COMPACT_AFTER: usize = 2_000;
 
 /// Money a fresh merchant has for refunds: ¥20,000.00.
 const INITIAL_BALANCE: Fen = Fen(2_000_000);
@@ -64,6 +69,9 @@ pub struct Ledger {
     by_transaction_id: HashMap<String, usize>,
     by_out_refund_no: HashMap<String, RefundPos>,
     by_refund_id: HashMap<String, RefundPos>,
+    journal: Journal,
+    /// Orders changed since the last save.
+    dirty: BTreeSet<usize>,
 }
 
 /// What one settling pass changed.
@@ -98,11 +106,13 @@ impl Ledger {
         now: DateTime<Utc>,
     ) -> Result<Ledger, LedgerError> {
         let path = dir.join(STATE_FILE);
-        let state = match fs::read(&path) {
+        let mut state = match fs::read(&path) {
             Ok(bytes) => parse_state(&path, &bytes, seed)?,
             Err(err) if err.kind() == io::ErrorKind::NotFound => fresh_state(seed, now),
             Err(source) => return Err(LedgerError::Io { path, source }),
         };
+        let journal = Journal::new(dir, &state);
+        journal.replay(&mut state)?;
         let mut ledger = Ledger {
             path,
             state,
@@ -110,14 +120,36 @@ impl Ledger {
             by_transaction_id: HashMap::new(),
             by_out_refund_no: HashMap::new(),
             by_refund_id: HashMap::new(),
+            journal,
+            dirty: BTreeSet::new(),
         };
         ledger.reindex();
-        ledger.save()?;
+        ledger.compact()?;
         Ok(ledger)
     }
 
-    /// Writes the state file atomically.
-    pub fn save(&self) -> Result<(), LedgerError> {
+    /// Makes the changes since the last save durable: the changed orders and settings go
+    /// to the journal, which is folded into a new snapshot when it grows long.
+    pub fn save(&mut self) -> Result<(), LedgerError> {
+        let orders = &self.state.orders;
+        self.journal
+            .append(self.dirty.iter().map(|&index| &orders[index]), &self.state)?;
+        self.dirty.clear();
+        if self.journal.lines() > COMPACT_AFTER {
+            self.compact()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the whole state as a new snapshot, then drops the journal it contains.
+    fn compact(&mut self) -> Result<(), LedgerError> {
+        self.write_snapshot()?;
+        self.dirty.clear();
+        self.journal.clear(&self.state)
+    }
+
+    /// Writes the snapshot atomically.
+    fn write_snapshot(&self) -> Result<(), LedgerError> {
         let io_err = |source| LedgerError::Io {
             path: self.path.clone(),
             source,
@@ -186,8 +218,19 @@ impl Ledger {
         &self.state.orders[index]
     }
 
+    /// Returns an order for changing; the next save writes it.
     pub fn order_mut(&mut self, index: usize) -> &mut Order {
+        self.dirty.insert(index);
         &mut self.state.orders[index]
+    }
+
+    /// Adds a new order, indexes it and returns its index.
+    pub fn push_order(&mut self, order: Order) -> usize {
+        self.state.orders.push(order);
+        let index = self.state.orders.len() - 1;
+        self.index_order(index);
+        self.dirty.insert(index);
+        index
     }
 
     /// Moves every processing refund whose delay has passed to SUCCESS, and every
@@ -201,6 +244,7 @@ impl Ledger {
                     order.paid_at = Some(pays_at);
                     order.pays_at = None;
                     settled.orders += 1;
+                    self.dirty.insert(index);
                 }
             }
             for (n, refund) in order.refunds.iter_mut().enumerate() {
@@ -208,6 +252,7 @@ impl Ledger {
                     refund.refund_status = RefundStatus::Success;
                     refund.success_at = Some(refund.settles_at);
                     settled.refunds.push((index, n));
+                    self.dirty.insert(index);
                 }
             }
         }
@@ -278,5 +323,71 @@ fn seeded_data_source(seed: u64, now: DateTime<Utc>) -> DataSource {
         name: "公众号落地页".to_owned(),
         description: "公众号广告落地页的下单与购买转化".to_owned(),
         created_at: now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed() -> LedgerSeed<'static> {
+        LedgerSeed {
+            appid: "wx2421b1c4370ec43b",
+            mch_id: "1900000109",
+            seed: 11,
+            history_days: 5,
+        }
+    }
+
+    #[test]
+    fn journal_replayed_on_open() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let now = Utc::now();
+        let mut ledger = Ledger::open(dir.path(), &seed(), now).expect("open");
+        ledger.order_mut(0).attach = "changed".to_owned();
+        ledger.state.balance = Fen(42);
+        ledger.save().expect("save");
+        let journal = fs::read_to_string(dir.path().join("ledger.journal")).expect("journal");
+        assert_eq!(journal.lines().count(), 2);
+
+        let reopened = Ledger::open(dir.path(), &seed(), now).expect("reopen");
+        assert_eq!(reopened.state, ledger.state);
+        assert!(!dir.path().join("ledger.journal").exists());
+    }
+
+    #[test]
+    fn torn_journal_line_dropped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let now = Utc::now();
+        let mut ledger = Ledger::open(dir.path(), &seed(), now).expect("open");
+        ledger.order_mut(1).attach = "kept".to_owned();
+        ledger.save().expect("save");
+        let mut file = fs::OpenOptions::new()
+            .append(true)
+            .open(dir.path().join("ledger.journal"))
+            .expect("journal");
+        file.write_all(br#"{"order":{"out_trade_no":"#)
+            .expect("torn write");
+
+        let reopened = Ledger::open(dir.path(), &seed(), now).expect("reopen");
+        assert_eq!(reopened.order(1).attach, "kept");
+        assert_eq!(reopened.state.orders.len(), ledger.state.orders.len());
+    }
+
+    #[test]
+    fn corrupt_journal_middle_rejected() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let now = Utc::now();
+        Ledger::open(dir.path(), &seed(), now).expect("open");
+        fs::write(
+            dir.path().join("ledger.journal"),
+            "not json\n{\"meta\":1}\n",
+        )
+        .expect("write");
+
+        let err = Ledger::open(dir.path(), &seed(), now)
+            .err()
+            .expect("rejected");
+        assert!(matches!(err, LedgerError::Corrupt { .. }), "{err}");
     }
 }

@@ -10,6 +10,7 @@ mod faults;
 mod fund_flow;
 mod history;
 mod ids;
+mod journal;
 mod ledger;
 mod log;
 mod micropay;

@@ -106,9 +106,7 @@ pub fn micropay<R: Rng>(
         code_url: None,
         refunds: Vec::new(),
     };
-    ledger.state.orders.push(order);
-    let index = ledger.state.orders.len() - 1;
-    ledger.index_order(index);
+    let index = ledger.push_order(order);
     if needs_password {
         Err(BizError::UserPaying)
     } else {

@@ -166,10 +166,7 @@ pub fn unified_order<R: Rng>(
         code_url: (request.trade_type == TradeType::Native).then(|| ids::code_url(rng)),
         refunds: Vec::new(),
     };
-    ledger.state.orders.push(order);
-    let index = ledger.state.orders.len() - 1;
-    ledger.index_order(index);
-    Ok(index)
+    Ok(ledger.push_order(order))
 }
 
 /// Closes an unpaid order (closeorder, 9_3). Closing a closed order succeeds again.

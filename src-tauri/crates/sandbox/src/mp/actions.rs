@@ -125,7 +125,7 @@ pub async fn add(
     }
     let excess = mp.recent_actions.len().saturating_sub(100);
     mp.recent_actions.drain(..excess);
-    if App::save(&ledger).is_err() {
+    if App::save(&mut ledger).is_err() {
         return error(-1, "system error");
     }
     json_reply(json!({ "errcode": 0, "errmsg": "" }))

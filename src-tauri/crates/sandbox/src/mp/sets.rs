@@ -82,7 +82,7 @@ pub async fn add(
     };
     let id = source.user_action_set_id;
     ledger.state.mp.data_sources.push(source);
-    if App::save(&ledger).is_err() {
+    if App::save(&mut ledger).is_err() {
         return error(-1, "system error");
     }
     json_reply(json!({ "errcode": 0, "errmsg": "", "data": { "user_action_set_id": id } }))

@@ -69,7 +69,7 @@ pub async fn stable_token(State(app): State<Arc<App>>, body: Bytes) -> Response 
         Some(index) if ledger.state.mp.tokens[index].expires_at - now > OVERLAP => index,
         _ => issue(&mut ledger, true, now),
     };
-    if App::save(&ledger).is_err() {
+    if App::save(&mut ledger).is_err() {
         return error(-1, "system error");
     }
     token_reply(&ledger.state.mp.tokens[index], now)
@@ -89,7 +89,7 @@ pub async fn token(State(app): State<Arc<App>>, Query(query): Query<TokenQuery>)
         }
     }
     let index = issue(&mut ledger, false, now);
-    if App::save(&ledger).is_err() {
+    if App::save(&mut ledger).is_err() {
         return error(-1, "system error");
     }
     token_reply(&ledger.state.mp.tokens[index], now)

@@ -45,7 +45,7 @@ fn handle_micropay(app: &App, request: &PayRequest) -> Result<Response, Fail> {
     let mut ledger = app.settled_ledger();
     let mut rng = rand::thread_rng();
     let outcome = micropay::micropay(&mut ledger, new_order, Utc::now(), &mut rng);
-    if App::save(&ledger).is_err() {
+    if App::save(&mut ledger).is_err() {
         return Ok(system_error(app, request.sign_type));
     }
     let index = match outcome {
@@ -78,7 +78,7 @@ pub async fn reverse(State(app): State<Arc<App>>, body: Bytes) -> Response {
     if let Err(err) = micropay::reverse(&mut ledger, index, Utc::now()) {
         return reject(&app, request.sign_type, &err);
     }
-    if App::save(&ledger).is_err() {
+    if App::save(&mut ledger).is_err() {
         return system_error(&app, request.sign_type);
     }
     let mut fields = Fields::new();

@@ -44,7 +44,7 @@ fn handle_unified_order(app: &App, request: &PayRequest) -> Result<Response, Fai
         Ok(index) => index,
         Err(err) => return Ok(reject(app, request.sign_type, &err)),
     };
-    if App::save(&ledger).is_err() {
+    if App::save(&mut ledger).is_err() {
         return Ok(system_error(app, request.sign_type));
     }
 
@@ -204,7 +204,7 @@ pub async fn close_order(State(app): State<Arc<App>>, body: Bytes) -> Response {
     if let Err(err) = trade::close_order(&mut ledger, index, Utc::now()) {
         return reject(&app, request.sign_type, &err);
     }
-    if App::save(&ledger).is_err() {
+    if App::save(&mut ledger).is_err() {
         return system_error(&app, request.sign_type);
     }
     let mut fields = Fields::new();

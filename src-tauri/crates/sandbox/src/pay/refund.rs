@@ -77,7 +77,7 @@ fn handle(app: &App, request: &PayRequest) -> Result<Response, Fail> {
         Ok(position) => position,
         Err(err) => return Ok(reject(app, request.sign_type, &err)),
     };
-    if App::save(&ledger).is_err() {
+    if App::save(&mut ledger).is_err() {
         return Ok(system_error(app, request.sign_type));
     }
 
