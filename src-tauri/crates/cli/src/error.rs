@@ -1,9 +1,10 @@
 //! Every failure a command reports, and the exit status it maps to: 2 for unusable input
 //! or options, 1 for a check that failed or an operation WeChat or the console refused.
 
+use crate::bill::BillFileError;
 use crate::input::InputError;
 use crate::keys::KeySourceError;
-use crate::sign;
+use crate::{notify, sign};
 
 /// A command's failure, printed on standard error as `error: ...`.
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +15,13 @@ pub enum CliError {
     Input(#[from] InputError),
     #[error("{}", sign::describe_rejection(.0))]
     Signature(wxpay::sign::SignError),
+    #[error("{}", notify::describe_notify_error(.mch_id, .source))]
+    Notify {
+        mch_id: String,
+        source: wxpay::PayError,
+    },
+    #[error(transparent)]
+    Bill(#[from] BillFileError),
     #[error("failed to write to standard output: {0}")]
     Stdout(#[from] std::io::Error),
 }
@@ -23,7 +31,10 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Key(_) | CliError::Input(_) => 2,
-            CliError::Signature(_) | CliError::Stdout(_) => 1,
+            CliError::Signature(_)
+            | CliError::Notify { .. }
+            | CliError::Bill(_)
+            | CliError::Stdout(_) => 1,
         }
     }
 

@@ -2,9 +2,11 @@
 //! simulator, the local history and refunds, over the same crates as the desktop app.
 //! Standard output carries data; messages and logs go to standard error.
 
+mod bill;
 mod error;
 mod input;
 mod keys;
+mod notify;
 mod sign;
 
 use std::process::ExitCode;
@@ -28,6 +30,10 @@ enum Command {
     Sign(sign::SignArgs),
     /// Verify a signed v2 message read from standard input (exit 1: rejected, 2: unusable)
     Verify(sign::VerifyArgs),
+    /// Decode payment and refund notifies
+    Notify(notify::NotifyArgs),
+    /// Read bill files
+    Bill(bill::BillArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +41,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Sign(args) => sign::run_sign(args),
         Command::Verify(args) => sign::run_verify(args),
+        Command::Notify(args) => notify::run(args),
+        Command::Bill(args) => bill::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
