@@ -12,6 +12,7 @@ pub mod error;
 pub mod explain;
 pub mod jsapi;
 pub mod key;
+pub mod micropay_flow;
 pub mod model;
 pub mod money;
 pub mod notify;
@@ -30,6 +31,7 @@ pub use error::{
 pub use explain::Explained;
 pub use jsapi::JsapiPayParams;
 pub use key::{ApiKey, KeyError};
+pub use micropay_flow::{MicropayOutcome, PollPolicy};
 pub use money::{AmountError, Fee, Fen};
 pub use notify::{parse_pay_notify, PayNotify, NOTIFY_ACK};
 pub use refund_notify::{parse_refund_notify, RefundNotify};
