@@ -57,6 +57,31 @@ pub enum PayError {
     Decrypt(#[from] DecryptError),
 }
 
+impl PayError {
+    /// Returns true when the call may or may not have taken effect, so the caller must
+    /// query (or repeat the identical request) before treating it as failed: a timeout or
+    /// broken connection after sending, an HTTP error status, a reply that could not be
+    /// trusted or read, or an err_code WeChat documents as an unknown outcome.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            PayError::Business { err_code, .. } => matches!(
+                err_code.as_str(),
+                "SYSTEMERROR" | "BIZERR_NEED_RETRY" | "BANKERROR" | "USERPAYING"
+            ),
+            PayError::Transport { kind, .. } => *kind != TransportKind::Connect,
+            PayError::HttpStatus { .. }
+            | PayError::Xml { .. }
+            | PayError::Signature { .. }
+            | PayError::Reply { .. } => true,
+            PayError::Config(_)
+            | PayError::Request(_)
+            | PayError::ReturnFail { .. }
+            | PayError::Bill(_)
+            | PayError::Decrypt(_) => false,
+        }
+    }
+}
+
 /// The kind of transport failure behind a missing HTTP reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportKind {

@@ -63,7 +63,7 @@ impl PayClient {
                 })
             }
             Ok(MicropayReply::UserPaying) => {}
-            Err(error) if outcome_unknown(&error) && !never_sent(&error) => {
+            Err(error) if error.outcome_unknown() => {
                 tracing::warn!(out_trade_no = %request.out_trade_no, %error, "micropay outcome unknown, querying");
             }
             Err(error) => return Err(error),
@@ -75,7 +75,7 @@ impl PayClient {
             sleep(policy.interval).await;
             let reply = match self.order_query(&order).await {
                 Ok(reply) => reply,
-                Err(error) if outcome_unknown(&error) => {
+                Err(error) if error.outcome_unknown() || is_connect_failure(&error) => {
                     tracing::warn!(out_trade_no = %request.out_trade_no, %error, "orderquery failed while following micropay");
                     continue;
                 }
@@ -113,22 +113,8 @@ impl PayClient {
     }
 }
 
-/// Returns true for failures after which the payment may or may not have happened.
-fn outcome_unknown(error: &PayError) -> bool {
-    match error {
-        PayError::Business { err_code, .. } => {
-            matches!(
-                err_code.as_str(),
-                "SYSTEMERROR" | "BANKERROR" | "USERPAYING"
-            )
-        }
-        PayError::Transport { .. } | PayError::HttpStatus { .. } => true,
-        _ => false,
-    }
-}
-
-/// Returns true when the request never reached WeChat, so nothing was charged.
-fn never_sent(error: &PayError) -> bool {
+/// Returns true when a query did not reach WeChat; the next poll tries again.
+fn is_connect_failure(error: &PayError) -> bool {
     matches!(
         error,
         PayError::Transport {

@@ -219,6 +219,7 @@ async fn tampered_reply_is_rejected() {
         }
     ));
     assert_eq!(error.explain().code, "SIGNATURE_INVALID");
+    assert!(error.outcome_unknown());
 }
 
 #[tokio::test]
@@ -300,6 +301,7 @@ async fn result_fail_keeps_err_code() {
         other => panic!("expected Business, got {other:?}"),
     }
     assert!(!error.explain().retryable);
+    assert!(!error.outcome_unknown());
 }
 
 #[tokio::test]
@@ -580,6 +582,7 @@ async fn unreachable_host_is_explained() {
     assert_eq!(explained.code, "NETWORK_UNREACHABLE");
     assert!(explained.en.contains("check the network"));
     assert!(explained.retryable);
+    assert!(!error.outcome_unknown(), "nothing was sent");
 }
 
 fn micropay_request() -> wxpay::model::MicropayRequest {
