@@ -94,22 +94,32 @@ impl PayClient {
         Ok(MicropayOutcome::Reversed)
     }
 
+    /// Calls reverse until WeChat stops asking for another call (recall=Y) or an
+    /// unknown-outcome error (SYSTEMERROR, USERPAYING), at most `max_calls` times.
     async fn reverse_until_done(&self, order: &OrderRef, max_calls: u32) -> Result<(), PayError> {
         let max_calls = max_calls.max(1);
+        let mut last_error = None;
         for call in 1..=max_calls {
-            if !self.reverse(order).await?.recall {
-                return Ok(());
+            match self.reverse(order).await {
+                Ok(reply) if !reply.recall => return Ok(()),
+                Ok(_) => tracing::info!(call, "reverse returned recall=Y"),
+                Err(error) if error.outcome_unknown() => {
+                    tracing::warn!(call, %error, "reverse outcome unknown, calling again");
+                    last_error = Some(error);
+                    continue;
+                }
+                Err(error) => return Err(error),
             }
-            tracing::info!(call, "reverse returned recall=Y");
+            last_error = None;
         }
-        Err(PayError::Reply {
+        Err(last_error.unwrap_or(PayError::Reply {
             api: Api::Reverse,
             source: ReplyError::Invalid {
                 field: "recall".into(),
                 value: "Y".into(),
                 reason: format!("still Y after {max_calls} reverse calls"),
             },
-        })
+        }))
     }
 }
 

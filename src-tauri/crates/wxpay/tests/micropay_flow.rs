@@ -190,3 +190,28 @@ async fn endless_recall_is_bounded() {
     assert!(matches!(error, PayError::Reply { .. }), "{error:?}");
     assert_eq!(reverses.load(Ordering::SeqCst), 3);
 }
+
+#[tokio::test]
+async fn reverse_system_error_is_repeated() {
+    let reverses = Arc::new(AtomicUsize::new(0));
+    let counter = reverses.clone();
+    let server = server::start(move |recorded| match recorded.path.as_str() {
+        "/pay/micropay" => business_fail("USERPAYING"),
+        "/pay/orderquery" => order_state("USERPAYING"),
+        "/secapi/pay/reverse" => {
+            if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                business_fail("SYSTEMERROR")
+            } else {
+                Reply::Body(signed_success(&[("recall", "N")]))
+            }
+        }
+        _ => Reply::Status(404),
+    })
+    .await;
+    let outcome = client_for(&server.base_url)
+        .micropay_until_final(&request(), fast_policy())
+        .await
+        .unwrap();
+    assert_eq!(outcome, MicropayOutcome::Reversed);
+    assert_eq!(reverses.load(Ordering::SeqCst), 2);
+}
