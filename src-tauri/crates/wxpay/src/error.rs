@@ -59,9 +59,9 @@ pub enum PayError {
 
 impl PayError {
     /// Returns true when the call may or may not have taken effect, so the caller must
-    /// query (or repeat the identical request) before treating it as failed: a timeout or
-    /// broken connection after sending, an HTTP error status, a reply that could not be
-    /// trusted or read, or an err_code WeChat documents as an unknown outcome.
+    /// query (or repeat the identical request) before treating it as failed. These are a
+    /// timeout or broken connection after sending, an HTTP error status, a reply that
+    /// could not be trusted or read, and the err_codes WeChat documents as unknown.
     pub fn outcome_unknown(&self) -> bool {
         match self {
             PayError::Business { err_code, .. } => matches!(

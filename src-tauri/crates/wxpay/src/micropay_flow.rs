@@ -1,7 +1,7 @@
 //! Follow-up of a payment-code charge to its end. When micropay's outcome is not known at
 //! once (USERPAYING, SYSTEMERROR, BANKERROR, a timeout), WeChat's rule is to query the
-//! order; an order still unpaid at the deadline is reversed, so the customer is not
-//! charged later without the merchant knowing.
+//! order. An order still unpaid at the deadline is reversed, so that the customer cannot
+//! be charged later without the merchant knowing.
 
 use std::time::Duration;
 
