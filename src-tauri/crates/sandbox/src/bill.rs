@@ -25,7 +25,7 @@ pub struct Merchant<'a> {
     pub mch_id: &'a str,
 }
 
-/// The service fee on an amount, rounded to the fen per transaction.
+/// Computes the service fee on an amount, rounded to the fen per transaction.
 pub fn service_fee(amount: Fen) -> Fee {
     let fen = (amount.0 * FEE_RATE_PER_MILLE + 500) / 1000;
     Fee(fen * 1000)
@@ -98,7 +98,7 @@ pub fn render(
     Some(out)
 }
 
-/// One CSV line of backtick-prefixed cells, as WeChat writes every bill row.
+/// Joins backtick-prefixed cells into one CSV line, as WeChat writes every bill row.
 pub fn cells_line(cells: &[String]) -> String {
     let mut line = cells
         .iter()

@@ -4,26 +4,27 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 
-/// The Beijing calendar day of an instant.
+/// Returns the Beijing calendar day of an instant.
 pub fn beijing_day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Shanghai).date_naive()
 }
 
-/// `yyyyMMddHHmmss` in Beijing time, as time_end and time_start are written.
+/// Formats `yyyyMMddHHmmss` in Beijing time, as time_end and time_start are written.
 pub fn stamp(at: DateTime<Utc>) -> String {
     at.with_timezone(&Shanghai)
         .format("%Y%m%d%H%M%S")
         .to_string()
 }
 
-/// `yyyy-MM-dd HH:mm:ss` in Beijing time, as bills and refund_success_time are written.
+/// Formats `yyyy-MM-dd HH:mm:ss` in Beijing time, as bills and refund_success_time are
+/// written.
 pub fn bill_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&Shanghai)
         .format("%Y-%m-%d %H:%M:%S")
         .to_string()
 }
 
-/// The first instant of a Beijing day. Beijing has had no daylight saving since 1991, so
+/// Returns the first instant of a Beijing day. Beijing has had no daylight saving since 1991, so
 /// midnight always exists and is unique.
 pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();

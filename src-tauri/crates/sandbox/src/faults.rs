@@ -20,7 +20,7 @@ use crate::trade::BizError;
 /// Largest request body read to find the sign_type of a faulted pay request.
 const MAX_BODY: usize = 2 << 20;
 
-/// What happens to a request that meets a fault.
+/// Effect of a fault on the request that meets it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
@@ -95,7 +95,7 @@ fn system_error(app: &App, path: &str, body: &[u8]) -> Response {
     if !is_pay {
         return mp::error(-1, "system error");
     }
-    // Answer in the request's own algorithm, so the client can verify the reply.
+    // Sign with the request's own algorithm, so the client can verify the reply.
     let sign_type = wxpay::xml::decode(body)
         .ok()
         .and_then(|fields| wxpay::sign::verify(&fields, &app.api_key).ok())

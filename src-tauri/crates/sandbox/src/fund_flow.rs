@@ -24,7 +24,7 @@ struct Entry {
 }
 
 /// Renders the basic account's flow for Beijing day `day`, or `None` when nothing moved.
-/// The balance column starts from zero at the first day the ledger knows.
+/// The balance column starts from zero at the first day in the ledger.
 // NOTE: the running balance ignores top-ups made through the admin API.
 pub fn render(orders: &[Order], day: NaiveDate, mch_id: &str) -> Option<String> {
     let mut entries = entries(orders, mch_id);

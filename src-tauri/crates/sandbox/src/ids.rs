@@ -18,7 +18,7 @@ fn pick<R: Rng>(rng: &mut R, alphabet: &[u8], len: usize) -> String {
         .collect()
 }
 
-/// A 28-digit transaction_id: `42000`, five digits, the payment day, ten digits.
+/// Generates a 28-digit transaction_id: `42000`, five digits, the payment day, ten digits.
 pub fn transaction_id<R: Rng>(rng: &mut R, day: NaiveDate) -> String {
     format!(
         "42000{}{}{}",
@@ -28,7 +28,7 @@ pub fn transaction_id<R: Rng>(rng: &mut R, day: NaiveDate) -> String {
     )
 }
 
-/// A 29-digit refund_id: `50300`, five digits, the refund day, eleven digits.
+/// Generates a 29-digit refund_id: `50300`, five digits, the refund day, eleven digits.
 pub fn refund_id<R: Rng>(rng: &mut R, day: NaiveDate) -> String {
     format!(
         "50300{}{}{}",
@@ -38,7 +38,7 @@ pub fn refund_id<R: Rng>(rng: &mut R, day: NaiveDate) -> String {
     )
 }
 
-/// The five characters after `o` that every openid of one Official Account shares.
+/// Derives the five characters after `o` that every openid of one Official Account shares.
 pub fn openid_prefix(appid: &str) -> String {
     // FNV-1a keeps the prefix stable for an appid across runs and platforms.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -54,43 +54,43 @@ pub fn openid_prefix(appid: &str) -> String {
         .collect()
 }
 
-/// A 28-character openid for the account whose prefix is given.
+/// Generates a 28-character openid for the account whose prefix is given.
 pub fn openid<R: Rng>(rng: &mut R, prefix: &str) -> String {
     let tail_len = OPENID_LEN - 1 - prefix.len();
     format!("o{prefix}{}", pick(rng, OPENID_CHARS, tail_len))
 }
 
-/// Whether `text` has the shape of an openid (28 characters of `[0-9A-Za-z_-]`).
+/// Checks that `text` has the shape of an openid (28 characters of `[0-9A-Za-z_-]`).
 pub fn is_openid_shape(text: &str) -> bool {
     text.len() == OPENID_LEN && text.bytes().all(|b| OPENID_CHARS.contains(&b))
 }
 
-/// A 36-character prepay_id: `wx`, the Beijing time `yyyyMMddHHmmss`, twenty characters.
+/// Generates a 36-character prepay_id: `wx`, the Beijing time `yyyyMMddHHmmss`, twenty characters.
 pub fn prepay_id<R: Rng>(rng: &mut R, beijing_stamp: &str) -> String {
     format!("wx{beijing_stamp}{}", pick(rng, b"0123456789abcdef", 20))
 }
 
-/// A Native payment link as unifiedorder returns it in code_url.
+/// Generates a Native payment link as unifiedorder returns it in code_url.
 pub fn code_url<R: Rng>(rng: &mut R) -> String {
     format!("weixin://wxpay/bizpayurl?pr={}", pick(rng, ALNUM, 7))
 }
 
-/// A 16-character nonce_str for replies.
+/// Generates a 16-character nonce_str for replies.
 pub fn nonce<R: Rng>(rng: &mut R) -> String {
     pick(rng, ALNUM, 16)
 }
 
-/// An access_token of the length WeChat issues (well over 100 characters).
+/// Generates an access_token of a length WeChat issues (well over 100 characters).
 pub fn access_token<R: Rng>(rng: &mut R) -> String {
     pick(rng, OPENID_CHARS, 136)
 }
 
-/// A data source id (user_action_set_id): ten digits starting with 11.
+/// Generates a data source id (user_action_set_id): ten digits starting with 11.
 pub fn user_action_set_id<R: Rng>(rng: &mut R) -> u64 {
     1_100_000_000 + rng.gen_range(0..99_999_999)
 }
 
-/// A string of `len` random decimal digits.
+/// Generates `len` random decimal digits.
 pub fn digits<R: Rng>(rng: &mut R, len: usize) -> String {
     pick(rng, DIGITS, len)
 }

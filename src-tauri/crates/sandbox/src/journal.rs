@@ -189,6 +189,7 @@ fn meta_line(state: &State) -> Vec<u8> {
         password_delay_ms: state.password_delay_ms,
         mp: &state.mp,
     });
-    // Serialising plain data into memory cannot fail: every map key is a string.
+    // Serialising these types into memory cannot fail, because they contain no maps with
+    // non-string keys. An empty line would only force one extra meta line later.
     serde_json::to_vec(&meta).unwrap_or_default()
 }

@@ -1,7 +1,7 @@
 //! The ledger: the simulator's state with lookup indexes, kept in the state folder as a
 //! JSON snapshot (written atomically: temporary file, fsync, rename) and a journal of
-//! the changes since. Every change is fsynced before the reply leaves, so a crash never
-//! loses an accepted refund.
+//! the changes since. Handlers save (and fsync) each change before they reply, so an
+//! accepted refund survives a crash.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
@@ -58,7 +58,7 @@ pub enum LedgerError {
     },
 }
 
-/// Where a refund sits: order index, refund index within the order.
+/// Position of a refund: order index, then refund index within the order.
 pub type RefundPos = (usize, usize);
 
 /// The state plus indexes over it.
@@ -74,7 +74,7 @@ pub struct Ledger {
     dirty: BTreeSet<usize>,
 }
 
-/// What one settling pass changed.
+/// Changes made by one settling pass.
 #[derive(Debug, Default)]
 pub struct Settled {
     /// Payment-code orders that turned SUCCESS.
@@ -89,7 +89,7 @@ impl Settled {
     }
 }
 
-/// Who the ledger is for and how to seed it.
+/// Merchant identity and seed of a ledger.
 pub struct LedgerSeed<'a> {
     pub appid: &'a str,
     pub mch_id: &'a str,
@@ -314,7 +314,7 @@ fn fresh_state(seed: &LedgerSeed<'_>, now: DateTime<Utc>) -> State {
     }
 }
 
-/// The WEB data source a fresh account has, so the ads screen has something to send to.
+/// Builds the WEB data source a fresh account has, so the ads screen can send at once.
 fn seeded_data_source(seed: u64, now: DateTime<Utc>) -> DataSource {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     DataSource {

@@ -106,6 +106,16 @@ pub struct SandboxHandle {
     task: JoinHandle<()>,
 }
 
+impl fmt::Debug for SandboxHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxHandle")
+            .field("base_url", &self.base_url)
+            .field("state_dir", &self.state_dir)
+            .field("client_key_pem", &"****")
+            .finish_non_exhaustive()
+    }
+}
+
 /// Starts the simulator: loads or makes the certificates and the ledger in
 /// `config.state_dir`, then serves HTTPS on 127.0.0.1.
 pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
@@ -185,7 +195,7 @@ impl SandboxHandle {
         admin::top_up(&self.app, amount)
     }
 
-    /// The merchant balance that refunds are paid from.
+    /// Returns the merchant balance that refunds are paid from.
     pub fn balance(&self) -> wxpay::Fen {
         self.app.ledger().state.balance
     }

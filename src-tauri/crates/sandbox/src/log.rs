@@ -57,7 +57,7 @@ pub async fn log_exchange(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(reply_bytes))
 }
 
-/// A readable one-line form of a body: XML as `k=v` pairs, JSON compact with secrets
+/// Renders a body on one readable line: XML as `k=v` pairs, JSON compact with secrets
 /// masked, bills as their size.
 fn describe(headers: &HeaderMap, body: &Bytes) -> String {
     if body.is_empty() {

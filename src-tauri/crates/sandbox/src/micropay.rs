@@ -15,10 +15,10 @@ use crate::trade::BizError;
 /// From this amount on (¥500.00) the simulated customer must enter a password.
 pub const PASSWORD_FROM: Fen = Fen(50_000);
 
-/// An auth_code ending in this always answers AUTHCODEEXPIRE, for tests of that path.
+/// Suffix of auth_codes that always get AUTHCODEEXPIRE, for tests of that path.
 pub const EXPIRED_CODE_SUFFIX: &str = "9999";
 
-/// An auth_code ending in this always answers NOTENOUGH (the customer's balance).
+/// Suffix of auth_codes that always get NOTENOUGH (the customer's balance is too low).
 pub const POOR_CODE_SUFFIX: &str = "8888";
 
 /// Payment-code orders can be reversed for seven days (reverse, 9_11).
@@ -36,7 +36,7 @@ pub struct NewMicropay {
     pub spbill_create_ip: String,
 }
 
-/// Whether `code` is a WeChat payment code: 18 digits starting 10 to 15.
+/// Checks that `code` is a WeChat payment code: 18 digits starting 10 to 15.
 pub fn is_auth_code(code: &str) -> bool {
     code.len() == 18
         && code.bytes().all(|b| b.is_ascii_digit())

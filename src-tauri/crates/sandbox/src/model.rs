@@ -49,7 +49,7 @@ impl Order {
             .sum()
     }
 
-    /// What may still be refunded: paid amount minus accepted refunds.
+    /// Returns what may still be refunded: paid amount minus accepted refunds.
     pub fn refundable(&self) -> Fen {
         self.total_fee - self.refunded()
     }

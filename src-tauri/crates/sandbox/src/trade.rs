@@ -106,8 +106,8 @@ pub struct NewOrder {
 }
 
 impl NewOrder {
-    /// Whether a repeated request names the same order. WeChat answers
-    /// OUT_TRADE_NO_USED when any of these differ.
+    /// Checks whether a repeated request names the same order. WeChat returns
+    /// OUT_TRADE_NO_USED when any of these fields differ.
     fn matches(&self, order: &Order) -> bool {
         self.trade_type == order.trade_type
             && self.body == order.body
@@ -299,4 +299,126 @@ pub fn refund<R: Rng>(
     let n = order.refunds.len() - 1;
     ledger.index_order(request.order);
     Ok((request.order, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::LedgerSeed;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    fn ledger(dir: &std::path::Path) -> Ledger {
+        let seed = LedgerSeed {
+            appid: "wx2421b1c4370ec43b",
+            mch_id: "1900000109",
+            seed: 3,
+            history_days: 2,
+        };
+        Ledger::open(dir, &seed, Utc::now()).expect("ledger opens")
+    }
+
+    fn paid_order(ledger: &mut Ledger, no: &str, total: i64, paid_at: DateTime<Utc>) -> usize {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let request = NewOrder {
+            out_trade_no: no.to_owned(),
+            trade_type: TradeType::Native,
+            body: "测试".to_owned(),
+            attach: String::new(),
+            total_fee: Fen(total),
+            openid: None,
+            product_id: Some("P1".to_owned()),
+            device_info: None,
+            spbill_create_ip: "127.0.0.1".to_owned(),
+            notify_url: None,
+        };
+        let index = unified_order(ledger, request, paid_at, &mut rng).expect("order created");
+        pay_order(ledger, index, Payer::default(), paid_at, &mut rng).expect("order paid");
+        index
+    }
+
+    fn refund_of(order: usize, no: &str, total: i64, fee: i64) -> RefundRequest {
+        RefundRequest {
+            order,
+            out_refund_no: no.to_owned(),
+            total_fee: Fen(total),
+            refund_fee: Fen(fee),
+            refund_desc: None,
+            refund_account: None,
+            notify_url: None,
+        }
+    }
+
+    #[test]
+    fn refund_limited_to_fifty() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut ledger = ledger(dir.path());
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let now = Utc::now();
+        let order = paid_order(&mut ledger, "T50", 100, now);
+
+        for n in 0..MAX_REFUNDS_PER_ORDER {
+            let request = refund_of(order, &format!("T50-{n}"), 100, 1);
+            refund(&mut ledger, request, now, &mut rng).expect("refund accepted");
+        }
+        let over = refund(
+            &mut ledger,
+            refund_of(order, "T50-50", 100, 1),
+            now,
+            &mut rng,
+        );
+        assert_eq!(over, Err(BizError::TooManyRefunds));
+        assert_eq!(ledger.order(order).refundable(), Fen(50));
+    }
+
+    #[test]
+    fn refund_after_a_year_overdue() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut ledger = ledger(dir.path());
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let paid_at = Utc::now() - Duration::days(400);
+        let order = paid_order(&mut ledger, "TOLD", 500, paid_at);
+
+        let result = refund(
+            &mut ledger,
+            refund_of(order, "TOLD-1", 500, 100),
+            Utc::now(),
+            &mut rng,
+        );
+        assert_eq!(result, Err(BizError::TradeOverdue));
+        assert_eq!(BizError::TradeOverdue.err_code(), "TRADE_OVERDUE");
+    }
+
+    #[test]
+    fn refund_takes_balance_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut ledger = ledger(dir.path());
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let now = Utc::now();
+        let order = paid_order(&mut ledger, "TB", 900, now);
+        ledger.state.balance = Fen(1000);
+
+        let first = refund(
+            &mut ledger,
+            refund_of(order, "TB-1", 900, 600),
+            now,
+            &mut rng,
+        );
+        let again = refund(
+            &mut ledger,
+            refund_of(order, "TB-1", 900, 600),
+            now,
+            &mut rng,
+        );
+        assert_eq!(first, again);
+        assert_eq!(ledger.state.balance, Fen(400));
+        ledger.state.balance = Fen(100);
+        let poor = refund(
+            &mut ledger,
+            refund_of(order, "TB-2", 900, 300),
+            now,
+            &mut rng,
+        );
+        assert_eq!(poor, Err(BizError::NotEnough));
+    }
 }

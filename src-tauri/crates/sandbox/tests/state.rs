@@ -111,7 +111,7 @@ async fn state_of_other_merchant_rejected() {
 
     let mut config = common::config(dir.path(), 1);
     config.appid = "wx1111111111111111".to_owned();
-    let err = sandbox::start(config).await.err().expect("start rejected");
+    let err = sandbox::start(config).await.expect_err("start rejected");
     assert!(matches!(err, sandbox::SandboxError::Ledger(_)), "{err}");
     assert!(err.to_string().contains("another state folder"), "{err}");
 }

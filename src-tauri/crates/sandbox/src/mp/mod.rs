@@ -21,7 +21,7 @@ pub struct MarketingQuery {
     pub access_token: Option<String>,
 }
 
-/// A JSON reply with status 200: WeChat reports errors in the body, not the status.
+/// Builds a JSON reply with status 200, because WeChat reports errors in the body.
 pub fn json_reply(value: Value) -> Response {
     (
         [(CONTENT_TYPE, "application/json; charset=utf-8")],
@@ -30,7 +30,7 @@ pub fn json_reply(value: Value) -> Response {
         .into_response()
 }
 
-/// An error reply.
+/// Builds an error reply.
 pub fn error(errcode: i64, errmsg: impl Into<String>) -> Response {
     MpError::new(errcode, errmsg).into_response()
 }

@@ -1,5 +1,5 @@
-//! Payment-code paths: /pay/micropay (9_10), answered at once, with USERPAYING while
-//! the customer enters a password, and /secapi/pay/reverse (9_11) behind the client
+//! Payment-code paths: /pay/micropay (9_10), which replies at once (USERPAYING while
+//! the customer enters a password), and /secapi/pay/reverse (9_11) behind the client
 //! certificate.
 
 use std::sync::Arc;
