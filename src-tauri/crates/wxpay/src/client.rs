@@ -390,18 +390,25 @@ impl PayClient {
         let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
             if bytes.len() + chunk.len() > max_bytes {
-                return Err(PayError::Xml {
-                    api,
-                    source: xml::XmlError::TooLarge {
-                        len: bytes.len() + chunk.len(),
-                        max: max_bytes,
-                    },
-                });
+                return Err(too_large(api, bytes.len() + chunk.len(), max_bytes));
             }
             bytes.extend_from_slice(&chunk);
         }
         tracing::debug!(%api, %url, elapsed_ms = started.elapsed().as_millis() as u64, "reply received");
         Ok(bytes)
+    }
+}
+
+/// Reports a reply body over its limit, as a bill error for the bill downloads.
+fn too_large(api: Api, len: usize, max: usize) -> PayError {
+    match api {
+        Api::DownloadBill | Api::DownloadFundFlow => {
+            PayError::Bill(crate::error::BillDownloadError::TooLarge { max })
+        }
+        _ => PayError::Xml {
+            api,
+            source: xml::XmlError::TooLarge { len, max },
+        },
     }
 }
 

@@ -706,3 +706,24 @@ async fn order_query_refund_state_sample() {
         Some("订单发生过退款，退款详情请查询退款单")
     );
 }
+
+#[tokio::test]
+async fn oversized_reply_is_rejected() {
+    let server = server::start(|_| {
+        let mut body = b"<xml><a><![CDATA[".to_vec();
+        body.resize(wxpay::xml::MAX_BODY_BYTES + 10, b'a');
+        Reply::Body(body)
+    })
+    .await;
+    let error = client_for(&server.base_url)
+        .order_query(&OrderRef::OutTradeNo("1".into()))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        PayError::Xml {
+            source: wxpay::xml::XmlError::TooLarge { .. },
+            ..
+        }
+    ));
+}
