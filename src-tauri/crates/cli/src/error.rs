@@ -4,6 +4,7 @@
 use crate::bill::BillFileError;
 use crate::input::InputError;
 use crate::keys::KeySourceError;
+use crate::sandbox::SandboxCommandError;
 use crate::{notify, sign};
 
 /// A command's failure, printed on standard error as `error: ...`.
@@ -22,6 +23,8 @@ pub enum CliError {
     },
     #[error(transparent)]
     Bill(#[from] BillFileError),
+    #[error(transparent)]
+    Sandbox(#[from] SandboxCommandError),
     #[error("failed to write to standard output: {0}")]
     Stdout(#[from] std::io::Error),
 }
@@ -34,6 +37,7 @@ impl CliError {
             CliError::Signature(_)
             | CliError::Notify { .. }
             | CliError::Bill(_)
+            | CliError::Sandbox(_)
             | CliError::Stdout(_) => 1,
         }
     }

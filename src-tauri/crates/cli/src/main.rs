@@ -7,8 +7,10 @@ mod error;
 mod input;
 mod keys;
 mod notify;
+mod sandbox;
 mod sign;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -34,15 +36,19 @@ enum Command {
     Notify(notify::NotifyArgs),
     /// Read bill files
     Bill(bill::BillArgs),
+    /// Serve the WeChat simulator on 127.0.0.1, or drive a running one
+    Sandbox(sandbox::SandboxArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(&cli.command);
     let result = match &cli.command {
         Command::Sign(args) => sign::run_sign(args),
         Command::Verify(args) => sign::run_verify(args),
         Command::Notify(args) => notify::run(args),
         Command::Bill(args) => bill::run(args),
+        Command::Sandbox(args) => sandbox::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -52,4 +58,21 @@ fn main() -> ExitCode {
             ExitCode::from(error.exit_code())
         }
     }
+}
+
+/// Logs to standard error at the level in WXMC_LOG (an env-filter directive such as
+/// `debug` or `sandbox=info`). The simulator logs each exchange at info; the other
+/// commands default to warnings only, so that their output stays readable.
+fn init_logging(command: &Command) {
+    let default = match command {
+        Command::Sandbox(_) => "info",
+        _ => "warn",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WXMC_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(filter)
+        .init();
 }

@@ -1,0 +1,289 @@
+//! `wxmc sandbox`: serve the simulator standalone, or drive a running one through its
+//! admin API (pay an order, top up or set the balance, inject faults, show the state).
+
+mod admin;
+mod identity;
+mod serve;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::error::CliError;
+use admin::AdminClient;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SandboxArgs {
+    #[command(subcommand)]
+    action: Option<SandboxAction>,
+
+    /// Absent when a subcommand is given, which the arguments conflict with.
+    #[command(flatten)]
+    serve: Option<serve::ServeArgs>,
+}
+
+/// Where a running simulator listens and keeps its state.
+#[derive(Debug, Args)]
+struct Endpoint {
+    /// Port of the running sandbox on 127.0.0.1
+    #[arg(long, value_name = "PORT")]
+    port: u16,
+
+    /// State folder the running sandbox was started with (its ca.pem is trusted)
+    #[arg(long, value_name = "DIR")]
+    state: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum SandboxAction {
+    /// Pay an unpaid order as its customer would; the simulator sends the payment notify
+    Pay(PayArgs),
+    /// Add to the merchant balance that refunds are paid from
+    Topup(TopUpArgs),
+    /// Print the merchant balance, or set it with --set
+    Balance(BalanceArgs),
+    /// Make the next requests to a path fail, lose their reply, or wait
+    Fault(FaultArgs),
+    /// Print the simulator's state: identity, balance, delays, counts
+    State(StateArgs),
+}
+
+#[derive(Debug, Args)]
+struct PayArgs {
+    /// out_trade_no of the order to pay
+    out_trade_no: String,
+    /// openid of the payer; the simulator makes one when absent
+    #[arg(long, value_name = "OPENID")]
+    openid: Option<String>,
+    /// bank_type of the payment, for example CMB_DEBIT; the simulator picks one when absent
+    #[arg(long, value_name = "BANK")]
+    bank_type: Option<String>,
+    #[command(flatten)]
+    endpoint: Endpoint,
+}
+
+#[derive(Debug, Args)]
+struct TopUpArgs {
+    /// Amount to add, in fen (100 = ¥1.00)
+    #[arg(value_parser = clap::value_parser!(i64).range(1..))]
+    amount_fen: i64,
+    #[command(flatten)]
+    endpoint: Endpoint,
+}
+
+#[derive(Debug, Args)]
+struct BalanceArgs {
+    /// New balance in fen (100 = ¥1.00); 0 makes every refund fail with NOTENOUGH
+    #[arg(long, value_name = "FEN", value_parser = clap::value_parser!(i64).range(0..))]
+    set: Option<i64>,
+    #[command(flatten)]
+    endpoint: Endpoint,
+}
+
+#[derive(Debug, Args)]
+struct StateArgs {
+    #[command(flatten)]
+    endpoint: Endpoint,
+}
+
+#[derive(Debug, Args)]
+struct FaultArgs {
+    #[command(subcommand)]
+    action: FaultAction,
+}
+
+#[derive(Debug, Subcommand)]
+enum FaultAction {
+    /// Arm a fault for the next requests to one path
+    Add(FaultAddArgs),
+    /// Print the armed faults
+    List(StateArgs),
+    /// Remove every armed fault
+    Clear(StateArgs),
+}
+
+#[derive(Debug, Args)]
+struct FaultAddArgs {
+    /// Request path the fault applies to, for example /secapi/pay/refund
+    #[arg(long, value_name = "PATH")]
+    path: String,
+    /// What happens to a matching request
+    #[arg(long, value_enum)]
+    kind: FaultKindArg,
+    /// Number of requests the fault applies to
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    count: u32,
+    /// Wait before handling the request, in milliseconds (kind delay)
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    delay_ms: u64,
+    #[command(flatten)]
+    endpoint: Endpoint,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FaultKindArg {
+    /// Reply SYSTEMERROR (pay) or errcode -1 (Official Account) without handling it
+    SystemError,
+    /// Handle the request, then reply SYSTEMERROR: the change happened unseen
+    ReplyLost,
+    /// Wait --delay-ms, then handle the request
+    Delay,
+}
+
+impl FaultKindArg {
+    /// The admin API's name for the kind.
+    fn wire_name(self) -> &'static str {
+        match self {
+            FaultKindArg::SystemError => "system_error",
+            FaultKindArg::ReplyLost => "reply_lost",
+            FaultKindArg::Delay => "delay",
+        }
+    }
+}
+
+/// A failure to serve the simulator or to reach a running one.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxCommandError {
+    #[error(transparent)]
+    Identity(#[from] identity::IdentityError),
+    #[error("the sandbox failed to start: {0}")]
+    Start(#[source] ::sandbox::SandboxError),
+    #[error("failed to start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    #[error("failed to read the sandbox CA certificate {path}: {source}. Check --state: it must be the folder the running sandbox was started with")]
+    CaFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("invalid sandbox CA certificate {path}: {source}")]
+    CaInvalid {
+        path: PathBuf,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("failed to build the HTTPS client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+    #[error("no sandbox answered at {url}: {source}. Start one with `wxmc sandbox --port N --state DIR`, and check --port")]
+    Unreachable {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("the sandbox sent a reply that is not JSON from {url}: {source}")]
+    BadReply {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("the sandbox rejected the request (HTTP {status}, {code}): {message}")]
+    Rejected {
+        status: u16,
+        code: String,
+        message: String,
+    },
+}
+
+pub fn run(args: &SandboxArgs) -> Result<(), CliError> {
+    let action = match (&args.action, &args.serve) {
+        (Some(action), _) => action,
+        (None, Some(serve)) => return serve::run(serve),
+        // clap requires --port and --state when no subcommand is given.
+        (None, None) => unreachable!("clap requires the serve options without a subcommand"),
+    };
+    let runtime = runtime()?;
+    let reply = runtime.block_on(call_admin(action))?;
+    writeln!(std::io::stdout().lock(), "{reply}")?;
+    Ok(())
+}
+
+/// Builds the Tokio runtime the simulator and the admin client run on.
+fn runtime() -> Result<tokio::runtime::Runtime, SandboxCommandError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(SandboxCommandError::Runtime)
+}
+
+async fn call_admin(action: &SandboxAction) -> Result<Value, SandboxCommandError> {
+    match action {
+        SandboxAction::Pay(args) => {
+            let body = json!({ "openid": args.openid, "bank_type": args.bank_type });
+            let path = format!("/orders/{}/pay", args.out_trade_no);
+            let reply = client(&args.endpoint)?
+                .call(Method::POST, &path, Some(body))
+                .await?;
+            eprintln!("order {} paid", args.out_trade_no);
+            Ok(reply)
+        }
+        SandboxAction::Topup(args) => {
+            let body = json!({ "amount_fen": args.amount_fen });
+            let reply = client(&args.endpoint)?
+                .call(Method::POST, "/balance/top_up", Some(body))
+                .await?;
+            report_balance(&reply);
+            Ok(reply)
+        }
+        SandboxAction::Balance(args) => {
+            let admin = client(&args.endpoint)?;
+            let reply = match args.set {
+                Some(balance) => {
+                    let body = json!({ "balance_fen": balance });
+                    admin.call(Method::POST, "/balance", Some(body)).await?
+                }
+                None => {
+                    let state = admin.call(Method::GET, "/state", None).await?;
+                    json!({ "balance_fen": state["balance_fen"] })
+                }
+            };
+            report_balance(&reply);
+            Ok(reply)
+        }
+        SandboxAction::State(args) => {
+            client(&args.endpoint)?
+                .call(Method::GET, "/state", None)
+                .await
+        }
+        SandboxAction::Fault(fault) => call_fault(&fault.action).await,
+    }
+}
+
+async fn call_fault(action: &FaultAction) -> Result<Value, SandboxCommandError> {
+    match action {
+        FaultAction::Add(args) => {
+            let body = json!({
+                "path": args.path,
+                "kind": args.kind.wire_name(),
+                "count": args.count,
+                "delay_ms": args.delay_ms,
+            });
+            client(&args.endpoint)?
+                .call(Method::POST, "/faults", Some(body))
+                .await
+        }
+        FaultAction::List(args) => {
+            client(&args.endpoint)?
+                .call(Method::GET, "/faults", None)
+                .await
+        }
+        FaultAction::Clear(args) => {
+            client(&args.endpoint)?
+                .call(Method::DELETE, "/faults", None)
+                .await
+        }
+    }
+}
+
+fn client(endpoint: &Endpoint) -> Result<AdminClient, SandboxCommandError> {
+    AdminClient::new(endpoint.port, &endpoint.state)
+}
+
+fn report_balance(reply: &Value) {
+    if let Some(fen) = reply["balance_fen"].as_i64() {
+        eprintln!("merchant balance: {}", wxpay::Fen(fen));
+    }
+}

@@ -1,0 +1,284 @@
+//! `wxmc sandbox` served on a free port from a temporary state folder, driven over HTTPS
+//! with signed pay requests and through the admin subcommands, stopped with SIGTERM and
+//! restarted on the same state.
+
+mod support;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use support::run;
+use wxpay::sign::{self, SignType};
+use wxpay::{ApiKey, Fields};
+
+/// A `wxmc sandbox` process and what it printed on start.
+struct Served {
+    child: Child,
+    info: HashMap<String, String>,
+    /// Reads standard error as it comes, so a full pipe never blocks the server's logging.
+    stderr: std::thread::JoinHandle<String>,
+}
+
+impl Served {
+    fn start(state: &Path, extra: &[&str]) -> Served {
+        let mut child = support::wxmc()
+            .args(["sandbox", "--port", "0", "--state", state.to_str().unwrap()])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("wxmc sandbox starts");
+        let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut stderr_pipe, &mut text).expect("read stderr");
+            text
+        });
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut info = HashMap::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("read stdout");
+            let (name, value) = line.split_once(": ").expect("name: value lines");
+            info.insert(name.to_owned(), value.to_owned());
+            if name == "state_dir" {
+                break;
+            }
+        }
+        assert!(info.contains_key("base_url"), "printed {info:?}");
+        Served {
+            child,
+            info,
+            stderr,
+        }
+    }
+
+    fn port(&self) -> String {
+        self.info["base_url"]
+            .rsplit(':')
+            .next()
+            .expect("base_url has a port")
+            .to_owned()
+    }
+
+    /// Sends SIGTERM and returns the exit code and what was logged.
+    fn stop(self) -> (i32, String) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        let output = self.child.wait_with_output().expect("sandbox exits");
+        let stderr = self.stderr.join().expect("stderr reader ends");
+        (output.status.code().unwrap_or(-1), stderr)
+    }
+}
+
+fn https_client(ca_path: &str) -> reqwest::Client {
+    let ca = std::fs::read(ca_path).expect("ca.pem exists");
+    reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
+        .tls_built_in_root_certs(false)
+        .build()
+        .unwrap()
+}
+
+/// Posts a request signed with `key` and returns the verified reply fields.
+async fn pay_call(served: &Served, key: &ApiKey, path: &str, pairs: &[(&str, &str)]) -> Fields {
+    let mut fields: Fields = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    fields.insert("appid".into(), served.info["appid"].clone());
+    fields.insert("mch_id".into(), served.info["mch_id"].clone());
+    fields.insert(
+        "nonce_str".into(),
+        "5K8264ILTKCH16CQ2502SI8ZNMTM67VS".into(),
+    );
+    fields.insert("sign".into(), sign::sign(&fields, key, SignType::Md5));
+
+    let url = format!("{}{path}", served.info["base_url"]);
+    let text = https_client(&served.info["ca_cert"])
+        .post(url)
+        .body(wxpay::xml::encode(&fields))
+        .send()
+        .await
+        .expect("the sandbox answers")
+        .text()
+        .await
+        .unwrap();
+    let reply = wxpay::xml::decode(text.as_bytes()).expect("reply is XML");
+    assert_eq!(reply["return_code"], "SUCCESS", "{reply:?}");
+    sign::verify(&reply, key).expect("reply signature verifies");
+    reply
+}
+
+async fn order_query(served: &Served, key: &ApiKey, out_trade_no: &str) -> Fields {
+    pay_call(
+        served,
+        key,
+        "/pay/orderquery",
+        &[("out_trade_no", out_trade_no)],
+    )
+    .await
+}
+
+fn admin(served: &Served, state: &Path, args: &[&str]) -> serde_json::Value {
+    let port = served.port();
+    let mut all = vec!["sandbox"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--port", &port, "--state", state.to_str().unwrap()]);
+    let run = run(&all, b"");
+    assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    serde_json::from_str(run.stdout.trim()).expect("admin reply is JSON")
+}
+
+#[tokio::test]
+async fn sandbox_serves_pays_and_persists() {
+    let state = tempfile::tempdir().unwrap();
+    let served = Served::start(state.path(), &["--show-secrets", "--days", "3"]);
+    let key = ApiKey::new(served.info["api_key"].clone()).expect("printed key is valid");
+    let key_file = std::fs::read_to_string(&served.info["api_key_file"]).unwrap();
+    assert_eq!(key_file.trim(), key.expose());
+    assert!(served.info["appid"].starts_with("wx"));
+    assert_eq!(served.info["mch_id"].len(), 10);
+    for name in ["ca_cert", "client_cert", "client_key"] {
+        assert!(Path::new(&served.info[name]).is_file(), "{name}");
+    }
+
+    let created = pay_call(
+        &served,
+        &key,
+        "/pay/unifiedorder",
+        &[
+            ("body", "咖啡"),
+            ("out_trade_no", "CLI20261204000001"),
+            ("total_fee", "1800"),
+            ("spbill_create_ip", "127.0.0.1"),
+            ("notify_url", "https://shop.example.com/wxpay/notify"),
+            ("trade_type", "NATIVE"),
+            ("product_id", "coffee"),
+        ],
+    )
+    .await;
+    assert_eq!(created["result_code"], "SUCCESS", "{created:?}");
+    let unpaid = order_query(&served, &key, "CLI20261204000001").await;
+    assert_eq!(unpaid["trade_state"], "NOTPAY");
+
+    let paid = admin(&served, state.path(), &["pay", "CLI20261204000001"]);
+    assert_eq!(paid["paid"], true);
+    let queried = order_query(&served, &key, "CLI20261204000001").await;
+    assert_eq!(queried["trade_state"], "SUCCESS");
+    assert_eq!(queried["total_fee"], "1800");
+
+    let mch_id = served.info["mch_id"].clone();
+    let (code, stderr) = served.stop();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("sandbox stopped"), "{stderr}");
+    assert!(
+        stderr.contains("/pay/orderquery"),
+        "exchanges are logged: {stderr}"
+    );
+    assert!(!stderr.contains(key.expose()), "the key is never logged");
+
+    let restarted = Served::start(state.path(), &[]);
+    assert_eq!(restarted.info["mch_id"], mch_id);
+    assert!(
+        !restarted.info.contains_key("api_key"),
+        "secrets need --show-secrets"
+    );
+    let again = order_query(&restarted, &key, "CLI20261204000001").await;
+    assert_eq!(again["trade_state"], "SUCCESS");
+    assert_eq!(again["transaction_id"], queried["transaction_id"]);
+    let (code, stderr) = restarted.stop();
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[tokio::test]
+async fn sandbox_admin_balance_and_faults() {
+    let state = tempfile::tempdir().unwrap();
+    let served = Served::start(state.path(), &["--days", "2"]);
+    let key_text = std::fs::read_to_string(&served.info["api_key_file"]).unwrap();
+    let key = ApiKey::new(key_text.trim().to_owned()).unwrap();
+
+    let before = admin(&served, state.path(), &["balance"])["balance_fen"]
+        .as_i64()
+        .unwrap();
+    let topped = admin(&served, state.path(), &["topup", "500"]);
+    assert_eq!(topped["balance_fen"], before + 500);
+    let set = admin(&served, state.path(), &["balance", "--set", "0"]);
+    assert_eq!(set["balance_fen"], 0);
+    assert_eq!(admin(&served, state.path(), &["balance"])["balance_fen"], 0);
+
+    let armed = admin(
+        &served,
+        state.path(),
+        &[
+            "fault",
+            "add",
+            "--path",
+            "/pay/orderquery",
+            "--kind",
+            "system-error",
+        ],
+    );
+    assert_eq!(armed["faults"][0]["kind"], "system_error");
+    let failed = order_query(&served, &key, "ANY20261204").await;
+    assert_eq!(failed["err_code"], "SYSTEMERROR", "{failed:?}");
+    let listed = admin(&served, state.path(), &["fault", "list"]);
+    assert_eq!(listed["faults"].as_array().unwrap().len(), 0, "used up");
+
+    let port = served.port();
+    let missing = run(
+        &[
+            "sandbox",
+            "pay",
+            "NOSUCHORDER",
+            "--port",
+            &port,
+            "--state",
+            state.path().to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing.stderr.contains("ORDER_NOT_FOUND"),
+        "{}",
+        missing.stderr
+    );
+
+    let (code, _) = served.stop();
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn sandbox_admin_without_server_fails() {
+    let state = tempfile::tempdir().unwrap();
+    let missing_ca = run(
+        &[
+            "sandbox",
+            "balance",
+            "--port",
+            "1",
+            "--state",
+            state.path().to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(missing_ca.code, 1);
+    assert!(
+        missing_ca.stderr.contains("ca.pem"),
+        "{}",
+        missing_ca.stderr
+    );
+}
+
+#[test]
+fn sandbox_serve_needs_port_and_state() {
+    let run = run(&["sandbox"], b"");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--port"), "{}", run.stderr);
+}
