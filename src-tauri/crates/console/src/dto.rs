@@ -87,6 +87,17 @@ pub struct OrderFilter {
     pub states: Vec<String>,
     /// Exact or leading part of out_trade_no, transaction_id or openid.
     pub search: Option<String>,
+    /// WeChat trade_type values (payment methods); empty means every method.
+    #[serde(default)]
+    pub trade_types: Vec<String>,
+    /// Smallest total_fee included, in fen.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub min_fee: Option<i64>,
+    /// Largest total_fee included, in fen.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub max_fee: Option<i64>,
 }
 
 /// Opaque position after the last row of a page; send it back to get the next page.
@@ -265,4 +276,136 @@ pub struct AdActionView {
     pub errmsg: String,
     /// WeChat's errcode explained; absent on success.
     pub explanation: Option<AppError>,
+}
+
+/// Progress of a CSV export, sent after each page of orders is written.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportProgress {
+    #[ts(type = "number")]
+    pub rows_written: i64,
+    /// Orders the filter matched when the export started.
+    #[ts(type = "number")]
+    pub rows_total: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportReport {
+    /// The CSV file written; absent when the export was cancelled and the file removed.
+    pub path: Option<String>,
+    #[ts(type = "number")]
+    pub rows_written: i64,
+    pub cancelled: bool,
+}
+
+/// The cached Official Account access_token's lifetime; the token itself never leaves Rust.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TokenStatusView {
+    pub appid: String,
+    /// Unix seconds; absent before the first fetch and after WeChat rejected the token.
+    #[ts(type = "number | null")]
+    pub fetched_at: Option<i64>,
+    #[ts(type = "number | null")]
+    pub expires_at: Option<i64>,
+}
+
+/// The snsapi_base authorize link for a redirect URI, to open inside WeChat.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OAuthLink {
+    pub url: String,
+    pub redirect_uri: String,
+    pub state: String,
+}
+
+/// Where the simulator's authorize page redirected, with the code it issued.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SandboxRedirect {
+    pub redirect_url: String,
+    pub code: String,
+}
+
+/// The visitor identity an OAuth code was exchanged for.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OAuthIdentity {
+    pub code: String,
+    pub openid: String,
+    pub scope: String,
+    pub unionid: Option<String>,
+    /// True when the visitor only viewed a snapshot page and has no real openid yet.
+    pub is_snapshot_user: bool,
+}
+
+/// The outcome of checking a pasted v2 message's signature with the profile's API key.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SignatureCheck {
+    /// The fields read from the message, in signing order.
+    pub fields: Vec<OrderField>,
+    /// MD5 or HMAC-SHA256 when the signature matched.
+    pub matched: Option<String>,
+    /// Why the signature did not match; absent when it matched.
+    pub failure: Option<AppError>,
+    /// The string that was signed, with the API key replaced by asterisks.
+    pub signed_string: String,
+}
+
+/// A payment or refund notify, verified or decrypted with the profile's API key.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DecodedNotify {
+    /// `payment` (支付结果通知) or `refund` (退款结果通知).
+    pub kind: String,
+    /// MD5 or HMAC-SHA256 for a payment notify; absent for a refund notify, which is
+    /// authenticated by decrypting req_info instead.
+    pub sign_type: Option<String>,
+    pub out_trade_no: String,
+    pub transaction_id: String,
+    pub out_refund_no: Option<String>,
+    pub refund_id: Option<String>,
+    /// trade_state for a payment notify, refund_status for a refund notify.
+    pub status: String,
+    #[ts(type = "number")]
+    pub total_fee: i64,
+    #[ts(type = "number | null")]
+    pub refund_fee: Option<i64>,
+    /// time_end or success_time, as unix seconds.
+    #[ts(type = "number | null")]
+    pub at: Option<i64>,
+    /// Every field received, decrypted ones included for a refund notify.
+    pub fields: Vec<OrderField>,
+}
+
+/// One armed fault of the simulator.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FaultView {
+    /// Request path it applies to, for example `/pay/orderquery`.
+    pub path: String,
+    /// The simulator's fault name, for example `system_error`.
+    pub kind: String,
+    /// Requests still to meet it.
+    pub count: u32,
+    #[ts(type = "number")]
+    pub delay_ms: u64,
+}
+
+/// What the sandbox panel shows: the simulator's merchant balance, delays and faults.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SandboxState {
+    pub base_url: String,
+    #[ts(type = "number")]
+    pub balance_fen: i64,
+    #[ts(type = "number")]
+    pub refund_delay_ms: u64,
+    pub faults: Vec<FaultView>,
+    /// Fault names the simulator accepts.
+    pub fault_kinds: Vec<String>,
+    /// Request paths the simulator serves, for the fault table.
+    pub fault_paths: Vec<String>,
 }

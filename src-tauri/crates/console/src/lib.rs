@@ -6,12 +6,16 @@ mod ads;
 mod bill_import;
 pub mod dto;
 pub mod errors;
+pub mod export;
 mod identity;
+mod message_check;
 mod orders;
 mod profile;
 mod refunds;
+mod sandbox_panel;
 mod sync;
 mod timeline;
+mod tools;
 mod translate;
 mod zone;
 

@@ -105,7 +105,10 @@ impl Console {
         self.order_detail(out_trade_no).await
     }
 
-    fn store_filter(&self, filter: &OrderFilter) -> Result<store::OrderFilter, AppError> {
+    pub(crate) fn store_filter(
+        &self,
+        filter: &OrderFilter,
+    ) -> Result<store::OrderFilter, AppError> {
         let from_utc = match &filter.from_date {
             Some(day) if !day.is_empty() => Some(utc(zone::day_start_utc(zone::parse_day(day)?))),
             _ => None,
@@ -125,8 +128,10 @@ impl Console {
             from_utc,
             to_utc,
             states: filter.states.clone(),
+            trade_types: filter.trade_types.clone(),
             search,
-            ..store::OrderFilter::default()
+            min_fee: filter.min_fee,
+            max_fee: filter.max_fee,
         })
     }
 }

@@ -20,14 +20,6 @@ const FOLLOW_LIMIT: Duration = Duration::from_secs(120);
 const FIRST_POLL_DELAY: Duration = Duration::from_millis(800);
 const MAX_POLL_DELAY: Duration = Duration::from_secs(5);
 
-/// What a failed refund request means for the stored refund.
-enum Outcome {
-    /// WeChat rejected it for good; the same number may be retried once the cause is fixed.
-    Rejected,
-    /// The request may or may not have reached WeChat; only the same number may be sent.
-    Unknown,
-}
-
 impl Console {
     /// Stores the refund as PENDING, sends it, and returns it once WeChat has accepted it
     /// (PROCESSING) or rejected it. Passing the `out_refund_no` of an earlier attempt repeats
@@ -189,9 +181,12 @@ impl Console {
                 self.apply_update(&refund.out_refund_no, update).await
             }
             Err(error) => {
-                let outcome = outcome_of(&error);
+                // A request that may have reached WeChat stays PENDING: only the same number may
+                // be sent again, and refundquery tells what happened. One that surely did not
+                // becomes FAILED, and the same number may be retried once the cause is fixed.
+                let outcome_unknown = error.outcome_unknown();
                 let explained = translate::pay_error(error);
-                if let Outcome::Rejected = outcome {
+                if !outcome_unknown {
                     let update = RefundUpdate {
                         status: "FAILED".to_owned(),
                         refund_id: None,
@@ -238,23 +233,6 @@ impl Console {
             .await?
             .map(|order| order.total_fee)
             .ok_or_else(|| errors::order_not_found(out_trade_no))
-    }
-}
-
-/// Decides whether a failed refund request may have reached WeChat. Only a reply that WeChat
-/// verifiably sent, or a request stopped before it left, proves that nothing happened.
-fn outcome_of(error: &PayError) -> Outcome {
-    match error {
-        PayError::Business { err_code, .. }
-            if matches!(err_code.as_str(), "SYSTEMERROR" | "BIZERR_NEED_RETRY") =>
-        {
-            Outcome::Unknown
-        }
-        PayError::Business { .. }
-        | PayError::ReturnFail { .. }
-        | PayError::Request(_)
-        | PayError::Config(_) => Outcome::Rejected,
-        _ => Outcome::Unknown,
     }
 }
 
