@@ -39,6 +39,7 @@ enum Benchmark {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    report::print_load_average();
     let outcome = match cli.benchmark {
         Benchmark::Sign(options) => sign::run(&options),
         Benchmark::Sandbox(options) => {

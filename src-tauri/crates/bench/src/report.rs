@@ -104,3 +104,12 @@ pub fn number(value: f64) -> String {
         format!("{value:.3}")
     }
 }
+
+/// Prints the 1-minute load average from /proc/loadavg, because on a machine shared with
+/// builds the figures below move with it.
+pub fn print_load_average() {
+    if let Ok(text) = std::fs::read_to_string("/proc/loadavg") {
+        let one_minute = text.split_whitespace().next().unwrap_or("unknown");
+        println!("load average (1 min) at start: {one_minute}");
+    }
+}

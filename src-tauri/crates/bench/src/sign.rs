@@ -12,7 +12,7 @@ use wxpay::{sign, xml, ApiKey, Fields, SignType};
 use crate::error::BenchError;
 use crate::report::{number, print_figures, Table};
 
-const API_KEY: &str = "Bench0Key1For2Sign3Loops4567890AB";
+const API_KEY: &str = "Bench0Key1For2Sign3Loops4567890A";
 const BASELINE_SCRIPT: &str = include_str!("sign_wechatpy.py");
 /// The venv that .ci/python-env makes, relative to this crate's folder.
 const DEFAULT_PYTHON: &str = concat!(
@@ -48,6 +48,7 @@ pub fn run(options: &SignOptions) -> Result<(), BenchError> {
     let wxpay_seconds = passes[WXPAY_PASSES / 2].as_secs_f64();
     let wxpay_rate = options.ops as f64 / wxpay_seconds;
 
+    let stages = time_stages(&bodies, &key, options.ops)?;
     let baseline = time_wechatpy(&python, &bodies, options)?;
     let wechatpy_rate = baseline.ops as f64 / baseline.seconds;
     let ratio = wxpay_rate / wechatpy_rate;
@@ -75,6 +76,17 @@ pub fn run(options: &SignOptions) -> Result<(), BenchError> {
         "ratio wxpay / wechatpy: {} (goal: at least 50)",
         number(ratio)
     );
+    println!();
+    println!(
+        "wxpay by stage, each timed alone over the same {} ops",
+        options.ops
+    );
+    let mut stage_table = Table::new(&["stage", "µs/op"]);
+    for (stage, elapsed) in stages {
+        let micros = elapsed.as_secs_f64() * 1e6 / options.ops.max(1) as f64;
+        stage_table.row(vec![stage.to_owned(), number(micros)]);
+    }
+    stage_table.print();
     print_figures(
         "sign",
         &[
@@ -185,6 +197,64 @@ fn time_wxpay(bodies: &[Fields], key: &ApiKey, ops: usize) -> Result<Duration, B
         }
     }
     Ok(start.elapsed())
+}
+
+/// Times each step of the loop on its own: cloning and signing, encoding, decoding and
+/// verifying, so that a slow step shows.
+fn time_stages(
+    bodies: &[Fields],
+    key: &ApiKey,
+    ops: usize,
+) -> Result<Vec<(&'static str, Duration)>, BenchError> {
+    let sign_type_of = |fields: &Fields| match fields.get("sign_type").map(String::as_str) {
+        Some("HMAC-SHA256") => SignType::HmacSha256,
+        _ => SignType::Md5,
+    };
+
+    let start = Instant::now();
+    let mut signed = Vec::with_capacity(bodies.len());
+    for i in 0..ops {
+        let mut fields = bodies[i % bodies.len()].clone();
+        let signature = sign::sign(&fields, key, sign_type_of(&fields));
+        fields.insert("sign".to_owned(), signature);
+        if signed.len() < bodies.len() {
+            signed.push(fields);
+        }
+    }
+    let signing = start.elapsed();
+
+    let start = Instant::now();
+    let mut encoded = Vec::with_capacity(bodies.len());
+    for i in 0..ops {
+        let body = xml::encode(&signed[i % signed.len()]);
+        if encoded.len() < signed.len() {
+            encoded.push(body);
+        }
+    }
+    let encoding = start.elapsed();
+
+    let start = Instant::now();
+    let mut decoded = Vec::with_capacity(bodies.len());
+    for i in 0..ops {
+        let fields = xml::decode(encoded[i % encoded.len()].as_bytes())?;
+        if decoded.len() < encoded.len() {
+            decoded.push(fields);
+        }
+    }
+    let decoding = start.elapsed();
+
+    let start = Instant::now();
+    for i in 0..ops {
+        sign::verify(&decoded[i % decoded.len()], key)?;
+    }
+    let verifying = start.elapsed();
+
+    Ok(vec![
+        ("clone + sign", signing),
+        ("xml::encode", encoding),
+        ("xml::decode", decoding),
+        ("sign::verify", verifying),
+    ])
 }
 
 struct Baseline {
