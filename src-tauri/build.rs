@@ -15,6 +15,22 @@ fn main() {
         "preview_user_action",
         "send_user_action",
         "list_ad_actions",
+        "export_orders_csv",
+        "cancel_export",
+        "token_status",
+        "refresh_access_token",
+        "oauth_authorize_link",
+        "sandbox_authorize",
+        "exchange_oauth_code",
+        "check_signature",
+        "decode_notify",
+        "sandbox_state",
+        "sandbox_top_up",
+        "sandbox_set_balance",
+        "sandbox_set_refund_delay",
+        "sandbox_pay_order",
+        "sandbox_add_fault",
+        "sandbox_clear_faults",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -29,6 +29,7 @@ fn main() {
             let console = tauri::async_runtime::block_on(Console::open(OpenOptions::new(data_dir)))
                 .map_err(|error| format!("{} / {}", error.message_zh, error.message_en))?;
             app.manage(console);
+            app.manage(commands::ExportControl::default());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -46,6 +47,22 @@ fn main() {
             commands::preview_user_action,
             commands::send_user_action,
             commands::list_ad_actions,
+            commands::export_orders_csv,
+            commands::cancel_export,
+            commands::token_status,
+            commands::refresh_access_token,
+            commands::oauth_authorize_link,
+            commands::sandbox_authorize,
+            commands::exchange_oauth_code,
+            commands::check_signature,
+            commands::decode_notify,
+            commands::sandbox_state,
+            commands::sandbox_top_up,
+            commands::sandbox_set_balance,
+            commands::sandbox_set_refund_delay,
+            commands::sandbox_pay_order,
+            commands::sandbox_add_fault,
+            commands::sandbox_clear_faults,
         ])
         .run(tauri::generate_context!());
 

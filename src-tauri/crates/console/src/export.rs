@@ -1,6 +1,6 @@
 //! CSV export of the filtered order history. Orders are read in keyset pages and written as
-//! they come, so the whole history is never in memory; the file is UTF-8 with a BOM so that
-//! Excel shows the Chinese header, amounts are yuan and times are Beijing time.
+//! they come, so the whole history is never in memory. The file is UTF-8 with a BOM for
+//! Excel's sake, with amounts in yuan and times in Beijing time.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -189,7 +189,7 @@ fn write_rows(
     Ok(Some(rows))
 }
 
-/// One CSV row in the order of [`CSV_HEADER`].
+/// Builds one CSV row in the order of [`CSV_HEADER`].
 fn record(order: &Order) -> [String; 14] {
     let yuan = |fen: i64| wxpay::Fen(fen).to_yuan_string();
     let optional_yuan = |fen: Option<i64>| fen.map(yuan).unwrap_or_default();
@@ -266,7 +266,7 @@ fn write_failed(path: &Path, error: &dyn std::fmt::Display) -> AppError {
     }
 }
 
-/// The error for a save dialog that returned a location that is not a local file.
+/// Returns the error for a save dialog that returned a location that is not a local file.
 pub fn not_a_local_path() -> AppError {
     AppError {
         code: "NOT_A_LOCAL_FILE".to_owned(),

@@ -19,4 +19,16 @@ states: Array<string>,
 /**
  * Exact or leading part of out_trade_no, transaction_id or openid.
  */
-search: string | null, };
+search: string | null, 
+/**
+ * WeChat trade_type values (payment methods); empty means every method.
+ */
+trade_types: Array<string>, 
+/**
+ * Smallest total_fee included, in fen.
+ */
+min_fee: number | null, 
+/**
+ * Largest total_fee included, in fen.
+ */
+max_fee: number | null, };
