@@ -1,6 +1,7 @@
 //! The seeded trade history a fresh simulator starts with: about a hundred orders a day
 //! for a small shop, busier at lunch, in the evening and at weekends, with some refunds
-//! and a few unpaid or closed orders. The same inputs always give the same history.
+//! and a few unpaid or closed orders. A day's orders depend only on the seed, the appid,
+//! the day and the history's end, so later starts can add the days in between.
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rand::seq::SliceRandom;
@@ -64,14 +65,17 @@ const BANKS: &[(&str, u32)] = &[
 
 /// Generates the history in creation order.
 pub fn generate(params: HistoryParams<'_>) -> Vec<Order> {
-    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+    let mut customer_rng = ChaCha8Rng::seed_from_u64(params.seed);
     let prefix = ids::openid_prefix(params.appid);
-    let customers: Vec<String> = (0..600).map(|_| ids::openid(&mut rng, &prefix)).collect();
+    let customers: Vec<String> = (0..600)
+        .map(|_| ids::openid(&mut customer_rng, &prefix))
+        .collect();
     let history_end = clock::day_start(params.end + Duration::days(1));
 
     let mut orders = Vec::new();
     for offset in (0..params.days).rev() {
         let day = params.end - Duration::days(i64::from(offset));
+        let mut rng = ChaCha8Rng::seed_from_u64(day_seed(params.seed, day));
         let count = orders_on(&mut rng, day);
         let mut day_orders: Vec<Order> = (0..count)
             .map(|_| make_order(&mut rng, day, &customers))
@@ -83,6 +87,12 @@ pub fn generate(params: HistoryParams<'_>) -> Vec<Order> {
         orders.extend(day_orders);
     }
     orders
+}
+
+/// Mixes the seed with the day, so each day has its own random stream.
+fn day_seed(seed: u64, day: NaiveDate) -> u64 {
+    let days = u64::try_from(day.num_days_from_ce()).unwrap_or_default();
+    seed ^ days.wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 fn orders_on(rng: &mut ChaCha8Rng, day: NaiveDate) -> u32 {

@@ -3,7 +3,7 @@
 //! the changes since. Handlers save (and fsync) each change before they reply, so an
 //! accepted refund survives a crash.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -113,6 +113,7 @@ impl Ledger {
         };
         let journal = Journal::new(dir, &state);
         journal.replay(&mut state)?;
+        extend_history(&mut state, seed.history_days, now);
         let mut ledger = Ledger {
             path,
             state,
@@ -289,6 +290,39 @@ fn parse_state(path: &Path, bytes: &[u8], seed: &LedgerSeed<'_>) -> Result<State
     Ok(state)
 }
 
+/// Adds the seeded trade of the days between the end of the history and yesterday, at
+/// most `history_days` of them, so a sandbox started again days later has recent bills.
+fn extend_history(state: &mut State, history_days: u32, now: DateTime<Utc>) {
+    let yesterday = clock::beijing_day(now) - Duration::days(1);
+    let earliest = yesterday - Duration::days(i64::from(history_days) - 1);
+    let from = (state.history_end + Duration::days(1)).max(earliest);
+    let Ok(days) = u32::try_from((yesterday - from).num_days() + 1) else {
+        return;
+    };
+    if history_days == 0 || days == 0 {
+        return;
+    }
+
+    let generated = history::generate(HistoryParams {
+        appid: &state.appid,
+        seed: state.seed,
+        days,
+        end: yesterday,
+    });
+    let known: HashSet<&str> = state
+        .orders
+        .iter()
+        .map(|o| o.out_trade_no.as_str())
+        .collect();
+    let fresh: Vec<Order> = generated
+        .into_iter()
+        .filter(|o| !known.contains(o.out_trade_no.as_str()))
+        .collect();
+    tracing::info!(days, orders = fresh.len(), %from, "extended the sandbox history");
+    state.orders.extend(fresh);
+    state.history_end = yesterday;
+}
+
 fn fresh_state(seed: &LedgerSeed<'_>, now: DateTime<Utc>) -> State {
     let end = clock::beijing_day(now) - Duration::days(1);
     let orders = history::generate(HistoryParams {
@@ -353,6 +387,38 @@ mod tests {
         let reopened = Ledger::open(dir.path(), &seed(), now).expect("reopen");
         assert_eq!(reopened.state, ledger.state);
         assert!(!dir.path().join("ledger.journal").exists());
+    }
+
+    #[test]
+    fn history_extended_to_yesterday() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first_start = Utc::now() - Duration::days(3);
+        let first = Ledger::open(dir.path(), &seed(), first_start).expect("open");
+        let count = first.state.orders.len();
+        drop(first);
+
+        let now = Utc::now();
+        let later = Ledger::open(dir.path(), &seed(), now).expect("reopen");
+        let yesterday = clock::beijing_day(now) - Duration::days(1);
+        assert_eq!(later.state.history_end, yesterday);
+        assert!(
+            later.state.orders.len() > count + 150,
+            "{} orders",
+            later.state.orders.len()
+        );
+
+        let fresh_dir = tempfile::tempdir().expect("temp dir");
+        let fresh = Ledger::open(fresh_dir.path(), &seed(), now).expect("fresh");
+        let on_yesterday = |ledger: &Ledger| -> Vec<Order> {
+            ledger
+                .state
+                .orders
+                .iter()
+                .filter(|o| clock::beijing_day(o.created_at) == yesterday)
+                .cloned()
+                .collect()
+        };
+        assert_eq!(on_yesterday(&later), on_yesterday(&fresh));
     }
 
     #[test]
