@@ -233,6 +233,8 @@ pub struct RefundRequest {
 /// Accepts a refund, or returns the existing one when out_refund_no repeats with the same
 /// amounts: a repeat never refunds twice (refund, 9_4). The money leaves the balance at
 /// once; the refund stays PROCESSING for the configured delay.
+// NOTE: WeChat also requires a minute between refunds of one order, but the simulator
+// does not enforce it, so tests can refund one order many times in a row.
 pub fn refund<R: Rng>(
     ledger: &mut Ledger,
     request: RefundRequest,
