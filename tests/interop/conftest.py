@@ -10,10 +10,10 @@ import time
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-APPID = "wx6interop00000001"
+APPID = "wx6f1e0a2b3c4d5e6f"
 MCH_ID = "1900000309"
 API_KEY = "Interop0Key1For2Wechatpy3456789A"
-APP_SECRET = "interop-app-secret-0000000000001"
+APP_SECRET = "0123456789abcdef0123456789abcdef"
 # Seconds to wait for a started simulator to accept connections.
 SANDBOX_START_TIMEOUT = 30
 
