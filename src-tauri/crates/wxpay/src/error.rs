@@ -3,6 +3,7 @@
 //! and result_code. `explain` (in its own module) turns each into words for the merchant.
 
 use crate::api::Api;
+use crate::cert::CertError;
 use crate::sign::SignError;
 use crate::xml::XmlError;
 
@@ -55,6 +56,8 @@ pub enum PayError {
     Bill(#[from] BillDownloadError),
     #[error(transparent)]
     Decrypt(#[from] DecryptError),
+    #[error(transparent)]
+    Cert(#[from] CertError),
 }
 
 impl PayError {
@@ -77,7 +80,8 @@ impl PayError {
             | PayError::Request(_)
             | PayError::ReturnFail { .. }
             | PayError::Bill(_)
-            | PayError::Decrypt(_) => false,
+            | PayError::Decrypt(_)
+            | PayError::Cert(_) => false,
         }
     }
 }

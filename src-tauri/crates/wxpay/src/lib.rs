@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod bill;
+pub mod cert;
 pub mod client;
 pub mod config;
 mod download;
@@ -22,6 +23,7 @@ pub mod time;
 pub mod xml;
 
 pub use api::Api;
+pub use cert::{identity_from_pem, identity_from_pkcs12, write_pkcs12, CertError};
 pub use client::PayClient;
 pub use config::{ClientIdentity, Hosts, PayConfig};
 pub use enums::{AccountType, BillType, RefundStatus, TradeState, TradeType, UnknownValue};

@@ -3,6 +3,7 @@
 //! repeating the same request may succeed.
 
 mod bill_file;
+mod cert;
 mod err_code;
 
 pub use err_code::explain_err_code;
@@ -73,6 +74,7 @@ impl PayError {
             PayError::Reply { source, .. } => explain_reply(source),
             PayError::Bill(error) => explain_bill(error),
             PayError::Decrypt(error) => explain_decrypt(error),
+            PayError::Cert(error) => error.explain(),
         }
     }
 }

@@ -48,6 +48,19 @@ impl TestCa {
         (cert, key)
     }
 
+    /// Issues a client certificate whose subject CN is `mch_id`, as WeChat issues them.
+    pub fn merchant_identity(&self, mch_id: &str) -> ClientIdentity {
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.distinguished_name.push(DnType::CommonName, mch_id);
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let cert = params.signed_by(&key, &self.cert, &self.key).unwrap();
+        ClientIdentity {
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+        }
+    }
+
     /// Issues a merchant client certificate, as apiclient_cert.pem and apiclient_key.pem.
     pub fn client_identity(&self) -> ClientIdentity {
         let (cert, key) = self.issue(Vec::new(), ExtendedKeyUsagePurpose::ClientAuth);
