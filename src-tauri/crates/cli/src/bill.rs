@@ -21,8 +21,8 @@ pub struct BillArgs {
 #[derive(Debug, Subcommand)]
 enum BillAction {
     /// Print each row of a bill file as one JSON line, then {"summary": ...}. Amounts are
-    /// integer fen, except the service fee "fee", which bills give to five decimals and
-    /// which is printed as yuan text; times are RFC 3339 UTC
+    /// integer fen and times RFC 3339 UTC. The service fee "fee" is yuan text, because
+    /// bills give it to five decimals
     Parse(ParseArgs),
 }
 

@@ -2,8 +2,10 @@
 //! or options, 1 for a check that failed or an operation WeChat or the console refused.
 
 use crate::bill::BillFileError;
+use crate::data_dir::NoDataDir;
 use crate::input::InputError;
 use crate::keys::KeySourceError;
+use crate::refund::RefundError;
 use crate::sandbox::SandboxCommandError;
 use crate::{notify, sign};
 
@@ -25,19 +27,30 @@ pub enum CliError {
     Bill(#[from] BillFileError),
     #[error(transparent)]
     Sandbox(#[from] SandboxCommandError),
+    #[error(transparent)]
+    DataDir(#[from] NoDataDir),
+    #[error("{}\n{} ({})", .0.message_zh, .0.message_en, .0.code)]
+    Console(console::dto::AppError),
+    #[error(transparent)]
+    Refund(#[from] RefundError),
+    #[error("failed to start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
     #[error("failed to write to standard output: {0}")]
     Stdout(#[from] std::io::Error),
 }
 
 impl CliError {
-    /// The process exit status for this failure.
+    /// Returns the process exit status for this failure.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Key(_) | CliError::Input(_) => 2,
+            CliError::Key(_) | CliError::Input(_) | CliError::DataDir(_) => 2,
+            CliError::Refund(error) => error.exit_code(),
             CliError::Signature(_)
             | CliError::Notify { .. }
             | CliError::Bill(_)
             | CliError::Sandbox(_)
+            | CliError::Console(_)
+            | CliError::Runtime(_)
             | CliError::Stdout(_) => 1,
         }
     }
@@ -45,5 +58,11 @@ impl CliError {
     /// True when standard output was closed by its reader (`| head`), which is no error.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, CliError::Stdout(error) if error.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<console::dto::AppError> for CliError {
+    fn from(error: console::dto::AppError) -> CliError {
+        CliError::Console(error)
     }
 }

@@ -1,4 +1,4 @@
-//! Where the API key comes from: `--key`, `--key-file`, a profile's keyring entry, or the
+//! The API key's source: `--key`, `--key-file`, a profile's keyring entry, or the
 //! WXMC_API_KEY variable. The key is checked for WeChat's shape and never printed.
 
 use std::path::PathBuf;

@@ -3,10 +3,13 @@
 //! Standard output carries data; messages and logs go to standard error.
 
 mod bill;
+mod data_dir;
 mod error;
+mod history;
 mod input;
 mod keys;
 mod notify;
+mod refund;
 mod sandbox;
 mod sign;
 
@@ -38,6 +41,11 @@ enum Command {
     Bill(bill::BillArgs),
     /// Serve the WeChat simulator on 127.0.0.1, or drive a running one
     Sandbox(sandbox::SandboxArgs),
+    /// Browse, total, sync and import the console's local order history
+    History(history::HistoryArgs),
+    /// Refund an order of the local history, then follow it to its final state
+    /// (exit 3: still processing)
+    Refund(refund::RefundArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +57,8 @@ fn main() -> ExitCode {
         Command::Notify(args) => notify::run(args),
         Command::Bill(args) => bill::run(args),
         Command::Sandbox(args) => sandbox::run(args),
+        Command::History(args) => history::run(args),
+        Command::Refund(args) => refund::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

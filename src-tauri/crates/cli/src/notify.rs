@@ -1,6 +1,6 @@
-//! `wxmc notify decode`: a payment notify (支付结果通知) verified and shown as JSON, or a
-//! refund notify (退款结果通知) whose req_info is decrypted with the API key; each
-//! followed by the acknowledgement body WeChat waits for.
+//! `wxmc notify decode`: a payment notify (支付结果通知) is verified and shown as JSON, and
+//! a refund notify (退款结果通知) has its req_info decrypted with the API key. Both are
+//! followed by the acknowledgement body that WeChat waits for.
 
 use std::io::Write;
 

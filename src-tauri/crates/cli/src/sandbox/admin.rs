@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::SandboxCommandError;
 
-/// An admin call normally answers in milliseconds; a stuck simulator should not hang a
-/// script.
+/// Limit on one admin call, which normally takes milliseconds, so that a stuck simulator
+/// cannot hang a script.
 const ADMIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct AdminClient {

@@ -26,7 +26,7 @@ pub struct SandboxArgs {
     serve: Option<serve::ServeArgs>,
 }
 
-/// Where a running simulator listens and keeps its state.
+/// The port and state folder of a running simulator.
 #[derive(Debug, Args)]
 struct Endpoint {
     /// Port of the running sandbox on 127.0.0.1
@@ -111,7 +111,7 @@ struct FaultAddArgs {
     /// Request path the fault applies to, for example /secapi/pay/refund
     #[arg(long, value_name = "PATH")]
     path: String,
-    /// What happens to a matching request
+    /// Effect on a matching request
     #[arg(long, value_enum)]
     kind: FaultKindArg,
     /// Number of requests the fault applies to
@@ -135,7 +135,7 @@ enum FaultKindArg {
 }
 
 impl FaultKindArg {
-    /// The admin API's name for the kind.
+    /// Returns the admin API's name for the kind.
     fn wire_name(self) -> &'static str {
         match self {
             FaultKindArg::SystemError => "system_error",
