@@ -18,6 +18,7 @@ mod model;
 mod mp;
 mod notify;
 mod pay;
+mod seed;
 mod server;
 mod tls;
 mod trade;
