@@ -3,7 +3,7 @@
 //! Tables show amounts in ¥ and times in the merchant's zone; `--json` prints JSON lines.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
@@ -270,7 +270,7 @@ async fn sync_bills(console: &Console, days: u32, json: bool) -> Result<(), CliE
     Ok(())
 }
 
-async fn import_file(console: &Console, file: &PathBuf, json: bool) -> Result<(), CliError> {
+async fn import_file(console: &Console, file: &Path, json: bool) -> Result<(), CliError> {
     let report = console.import_bill_file(file).await?;
     let mut out = std::io::stdout().lock();
     if json {

@@ -1,7 +1,7 @@
 //! The API key's source: `--key`, `--key-file`, a profile's keyring entry, or the
 //! WXMC_API_KEY variable. The key is checked for WeChat's shape and never printed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use vault::{SecretKind, Vault, VaultError};
@@ -70,9 +70,9 @@ impl KeyArgs {
     }
 }
 
-fn read_key_file(path: &PathBuf) -> Result<String, KeySourceError> {
+fn read_key_file(path: &Path) -> Result<String, KeySourceError> {
     let text = std::fs::read_to_string(path).map_err(|source| KeySourceError::File {
-        path: path.clone(),
+        path: path.to_owned(),
         source,
     })?;
     Ok(text.lines().next().unwrap_or_default().to_owned())
