@@ -43,14 +43,22 @@ impl Api {
         matches!(self, Api::Refund | Api::Reverse | Api::DownloadFundFlow)
     }
 
-    /// Returns true when sending the same request twice cannot do harm, so a backup host
-    /// may be tried after a connection failure. Refunds and payment-code charges are
-    /// left to the caller's own retry after a query, because they move money.
+    /// Returns true when the backup host may be sent the same signed request after a
+    /// connection failure to the primary. Failover resends the identical body, so:
+    /// - orderquery, refundquery, downloadbill, downloadfundflow only read.
+    /// - closeorder and reverse end in the same state however often they run, and
+    ///   reverse replies recall=Y when it must be called again (reverse, 9_11).
+    /// - refund is keyed by out_refund_no, and a repeat with the same number and fields
+    ///   never refunds twice (refund, 9_4).
+    /// - unifiedorder with the same out_trade_no and parameters places no second order,
+    ///   because WeChat answers OUT_TRADE_NO_USED only when the parameters differ.
+    ///
+    /// micropay is left out. It charges the customer's balance at once with a one-time
+    /// auth_code, and after a network failure WeChat's rule is to query the order and
+    /// reverse it if unresolved (micropay, 9_10), not to charge again elsewhere. So a
+    /// failed connection returns to the counter, which decides with the customer present.
     pub fn safe_to_repeat(self) -> bool {
-        !matches!(
-            self,
-            Api::Refund | Api::Micropay | Api::PayNotify | Api::RefundNotify
-        )
+        !matches!(self, Api::Micropay | Api::PayNotify | Api::RefundNotify)
     }
 
     /// WeChat's name for the call, as the docs title it.
