@@ -196,6 +196,98 @@ async fn sandbox_serves_pays_and_persists() {
     assert_eq!(code, 0, "{stderr}");
 }
 
+/// Accepts one HTTP request on a loopback listener, replies with `reply`, and returns
+/// the request body.
+fn receive_one_post(listener: std::net::TcpListener, reply: &'static str) -> Vec<u8> {
+    use std::io::{Read, Write};
+
+    let (mut stream, _) = listener.accept().expect("the sandbox connects");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let body_start = loop {
+        let read = stream.read(&mut buffer).expect("read the request");
+        assert!(read > 0, "the request ended before its headers");
+        received.extend_from_slice(&buffer[..read]);
+        if let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end + 4;
+        }
+    };
+    let headers = String::from_utf8_lossy(&received[..body_start]).to_ascii_lowercase();
+    let length: usize = headers
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .map(|value| value.trim().parse().expect("a numeric content-length"))
+        .expect("the notify has a content-length");
+    while received.len() < body_start + length {
+        let read = stream.read(&mut buffer).expect("read the body");
+        assert!(read > 0, "the body ended early");
+        received.extend_from_slice(&buffer[..read]);
+    }
+    let response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+        reply.len()
+    );
+    stream.write_all(response.as_bytes()).unwrap();
+    received[body_start..body_start + length].to_vec()
+}
+
+#[tokio::test]
+async fn sandbox_notify_decodes_with_key_file() {
+    let state = tempfile::tempdir().unwrap();
+    let served = Served::start(state.path(), &["--days", "1"]);
+    let key_file = served.info["api_key_file"].clone();
+    let key = ApiKey::new(
+        std::fs::read_to_string(&key_file)
+            .unwrap()
+            .trim()
+            .to_owned(),
+    )
+    .unwrap();
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let notify_url = format!("http://{}/wxpay/notify", listener.local_addr().unwrap());
+    let receiver = std::thread::spawn(move || receive_one_post(listener, wxpay::NOTIFY_ACK));
+
+    let created = pay_call(
+        &served,
+        &key,
+        "/pay/unifiedorder",
+        &[
+            ("body", "拿铁"),
+            ("out_trade_no", "CLI20261204000002"),
+            ("total_fee", "2500"),
+            ("spbill_create_ip", "127.0.0.1"),
+            ("notify_url", &notify_url),
+            ("trade_type", "NATIVE"),
+            ("product_id", "latte"),
+        ],
+    )
+    .await;
+    assert_eq!(created["result_code"], "SUCCESS", "{created:?}");
+    admin(&served, state.path(), &["pay", "CLI20261204000002"]);
+    let body = tokio::task::spawn_blocking(move || receiver.join().expect("receiver ends"))
+        .await
+        .unwrap();
+
+    let decoded = run(&["notify", "decode", "--key-file", &key_file], &body);
+    assert_eq!(decoded.code, 0, "{}", decoded.stderr);
+    let line = decoded.stdout.lines().next().unwrap();
+    let json: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(json["out_trade_no"], "CLI20261204000002");
+    assert_eq!(json["total_fee"], "2500");
+    assert_eq!(
+        json["mch_id"].as_str(),
+        Some(served.info["mch_id"].as_str())
+    );
+    assert_eq!(decoded.stdout.lines().nth(1), Some(wxpay::NOTIFY_ACK));
+
+    let (code, _) = served.stop();
+    assert_eq!(code, 0);
+}
+
 #[tokio::test]
 async fn sandbox_admin_balance_and_faults() {
     let state = tempfile::tempdir().unwrap();

@@ -193,3 +193,38 @@ fn verify_unusable_input_exits_2() {
     assert_eq!(empty.code, 2);
     assert!(empty.stderr.contains("empty"), "{}", empty.stderr);
 }
+
+#[test]
+fn sign_reads_profile_key_from_keyring() {
+    if std::env::var("WXMC_REAL_KEYRING").as_deref() != Ok("1") {
+        eprintln!(
+            "note: WXMC_REAL_KEYRING is not 1, so this test is skipped (run it under .ci/session)"
+        );
+        return;
+    }
+    let profile = format!("wxmc-test-{}", std::process::id());
+    let vault = vault::Vault::keyring();
+    vault
+        .set(
+            &profile,
+            vault::SecretKind::ApiKey,
+            &vault::Secret::new(DEMO_KEY.to_owned()),
+        )
+        .expect("store the key in the keyring");
+
+    let signed = run(&["sign", "--profile", &profile], EXAMPLE_LINES.as_bytes());
+    let absent = run(
+        &["sign", "--profile", "wxmc-test-absent"],
+        EXAMPLE_LINES.as_bytes(),
+    );
+    vault.delete_profile(&profile).expect("remove the test key");
+
+    assert_eq!(signed.code, 0, "{}", signed.stderr);
+    assert_eq!(signed.stdout.trim(), EXAMPLE_MD5);
+    assert_eq!(absent.code, 2);
+    assert!(
+        absent.stderr.contains("wxmc-test-absent"),
+        "{}",
+        absent.stderr
+    );
+}
