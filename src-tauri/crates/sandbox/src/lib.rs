@@ -79,6 +79,8 @@ pub enum SandboxError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the sandbox state folder {path} is in use by another running sandbox: stop it, or use another folder")]
+    InUse { path: PathBuf },
     #[error(transparent)]
     Tls(#[from] TlsError),
     #[error(transparent)]
@@ -91,8 +93,8 @@ pub enum SandboxError {
     },
 }
 
-/// A running simulator. Dropping the handle stops it too; `shutdown` also waits until
-/// the listener is closed.
+/// A running simulator. Dropping the handle stops it too, but only `shutdown` waits
+/// until the listener is closed and the state folder is free for the next start.
 pub struct SandboxHandle {
     /// `https://127.0.0.1:PORT`, the base URL for both pay and Official Account paths.
     pub base_url: String,
@@ -124,6 +126,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         path: config.state_dir.clone(),
         source,
     })?;
+    let lock = lock_state_dir(&config.state_dir)?;
     let certs = tls::CertBundle::load_or_create(&config.state_dir, &config.mch_id)?;
     let tls_config = certs.server_config()?;
     let ledger = Ledger::open(
@@ -156,7 +159,13 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         ledger,
     ));
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(server::serve(listener, tls_config, app.clone(), stopped));
+    let task = tokio::spawn(server::serve(
+        listener,
+        tls_config,
+        app.clone(),
+        stopped,
+        lock,
+    ));
     tracing::info!(%addr, state_dir = %config.state_dir.display(), "sandbox started");
 
     Ok(SandboxHandle {
@@ -169,6 +178,29 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         stop,
         task,
     })
+}
+
+/// Takes an exclusive lock on the state folder, because two simulators writing one
+/// ledger would overwrite each other's changes. The lock ends with the server task.
+fn lock_state_dir(dir: &std::path::Path) -> Result<std::fs::File, SandboxError> {
+    let path = dir.join("sandbox.lock");
+    let io_error = |source| SandboxError::StateDir {
+        path: path.clone(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_error)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(SandboxError::InUse {
+            path: dir.to_owned(),
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(io_error(source)),
+    }
 }
 
 impl SandboxHandle {

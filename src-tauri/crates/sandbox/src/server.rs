@@ -72,13 +72,15 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 /// Accepts connections until `stopped` flips (or its sender is dropped), then drops
-/// every open connection. Meanwhile settles due refunds and payments every
-/// `SETTLE_INTERVAL`, so their notifies go out without waiting for a query.
+/// every open connection and releases the state folder lock. Meanwhile settles due
+/// refunds and payments every `SETTLE_INTERVAL`, so their notifies go out without
+/// waiting for a query.
 pub async fn serve(
     listener: TcpListener,
     tls_config: Arc<rustls::ServerConfig>,
     app: Arc<App>,
     mut stopped: watch::Receiver<bool>,
+    state_lock: std::fs::File,
 ) {
     let router = router(app.clone());
     let acceptor = TlsAcceptor::from(tls_config);
@@ -108,6 +110,7 @@ pub async fn serve(
         }
     }
     connections.shutdown().await;
+    drop(state_lock);
 }
 
 async fn serve_connection(acceptor: TlsAcceptor, tcp: TcpStream, peer: SocketAddr, router: Router) {

@@ -115,3 +115,18 @@ async fn state_of_other_merchant_rejected() {
     assert!(matches!(err, sandbox::SandboxError::Ledger(_)), "{err}");
     assert!(err.to_string().contains("another state folder"), "{err}");
 }
+
+#[tokio::test]
+async fn state_folder_used_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = Sandbox::start(dir.path(), 1).await;
+
+    let err = sandbox::start(common::config(dir.path(), 1))
+        .await
+        .expect_err("second sandbox on one folder");
+    assert!(matches!(err, sandbox::SandboxError::InUse { .. }), "{err}");
+
+    first.handle.shutdown().await;
+    let again = sandbox::start(common::config(dir.path(), 1)).await;
+    assert!(again.is_ok(), "folder free after shutdown");
+}
