@@ -12,8 +12,8 @@ const APP_IDENTIFIER: &str = "com.merchant-console.desktop";
 
 #[derive(Debug, Args)]
 pub struct DataDirArgs {
-    /// The console's data folder [default: $XDG_DATA_HOME/com.merchant-console.desktop,
-    /// or ~/.local/share/com.merchant-console.desktop]
+    /// The console's data folder [default: the app's own, on Linux
+    /// $XDG_DATA_HOME/com.merchant-console.desktop or ~/.local/share/com.merchant-console.desktop]
     #[arg(long, value_name = "DIR", env = "WXMC_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
 }

@@ -298,3 +298,61 @@ fn refund_needs_yes_without_terminal() {
         "nothing is opened before the confirmation"
     );
 }
+
+/// Runs `wxmc ARGS` on a pseudo-terminal made by util-linux `script`, typing `typed`.
+fn run_on_terminal(args: &[&str], typed: &[u8]) -> Option<Run> {
+    if !Path::new("/usr/bin/script").exists() {
+        eprintln!("note: /usr/bin/script is absent, so the terminal case is skipped");
+        return None;
+    }
+    let mut line = String::from(env!("CARGO_BIN_EXE_wxmc"));
+    for arg in args {
+        line.push(' ');
+        line.push_str(arg);
+    }
+    let mut command = std::process::Command::new("/usr/bin/script");
+    command.args(["-qec", &line, "/dev/null"]);
+    Some(run_command(&mut command, typed))
+}
+
+#[test]
+fn refund_confirms_on_terminal() {
+    if !real_keyring() {
+        return;
+    }
+    let dir = synced_dir();
+    let order = paid_order(dir.path());
+    let number = order["out_trade_no"].as_str().unwrap();
+    let data_dir = dir.path().to_str().unwrap();
+    let args = [
+        "refund",
+        "--data-dir",
+        data_dir,
+        number,
+        "--amount-fen",
+        "120",
+    ];
+
+    let Some(declined) = run_on_terminal(&args, b"n\n") else {
+        return;
+    };
+    assert_eq!(declined.code, 1, "{}", declined.stdout);
+    assert!(
+        declined
+            .stdout
+            .contains(&format!("Refund ¥1.20 of order {number}?")),
+        "the prompt repeats amount and order: {}",
+        declined.stdout
+    );
+    assert!(
+        declined.stdout.contains("nothing was sent"),
+        "{}",
+        declined.stdout
+    );
+    let unchanged = history(dir.path(), &["list", "--json", "--search", number]);
+    assert_eq!(json_lines(&unchanged.stdout)[0]["refunded_fee"], 0);
+
+    let confirmed = run_on_terminal(&args, b"y\n").expect("script exists");
+    assert_eq!(confirmed.code, 0, "{}", confirmed.stdout);
+    assert!(confirmed.stdout.contains("SUCCESS"), "{}", confirmed.stdout);
+}
