@@ -3,7 +3,6 @@ makes, a merchant's test identity, and a `wxmc sandbox` on 127.0.0.1 for the cli
 
 import os
 import pathlib
-import socket
 import subprocess
 import time
 
@@ -48,49 +47,39 @@ def run_wxmc(binary, args, stdin_text):
     )
 
 
-def free_loopback_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Sandbox:
     """A running `wxmc sandbox` and the files a client needs to reach it."""
 
-    def __init__(self, process, port, state_dir):
+    def __init__(self, process, base_url, state_dir):
         self.process = process
-        self.base_url = f"https://127.0.0.1:{port}"
-        self.port = port
+        self.base_url = base_url
         self.ca_pem = state_dir / "ca.pem"
         self.cert_pem = state_dir / "apiclient_cert.pem"
         self.key_pem = state_dir / "apiclient_key.pem"
 
 
-def wait_until_listening(process, port, state_dir, log_path):
+def wait_for_base_url(process, log_path):
+    """Return the base_url that `wxmc sandbox` prints once it listens."""
     deadline = time.monotonic() + SANDBOX_START_TIMEOUT
     while time.monotonic() < deadline:
+        lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        # state_dir is the last line printed, after the server started listening.
+        if any(line.startswith("state_dir: ") for line in lines):
+            base_url = next(line for line in lines if line.startswith("base_url: "))
+            return base_url.removeprefix("base_url: ").strip()
         if process.poll() is not None:
-            raise RuntimeError(
-                f"wxmc sandbox exited with {process.returncode}: {log_path.read_text()}"
-            )
-        if (state_dir / "ca.pem").is_file():
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    return
-            except OSError:
-                pass
+            raise RuntimeError(f"wxmc sandbox exited with {process.returncode}: {lines}")
         time.sleep(0.1)
-    raise RuntimeError(f"wxmc sandbox did not listen on 127.0.0.1:{port}: {log_path.read_text()}")
+    raise RuntimeError(f"wxmc sandbox printed no base_url in {SANDBOX_START_TIMEOUT} s")
 
 
 @pytest.fixture(scope="module")
 def sandbox(wxmc, tmp_path_factory):
     state_dir = tmp_path_factory.mktemp("sandbox-state")
     log_path = state_dir.parent / f"{state_dir.name}.log"
-    port = free_loopback_port()
     args = [
         str(wxmc), "sandbox",
-        "--port", str(port),
+        "--port", "0",
         "--state", str(state_dir),
         "--seed", "7",
         "--appid", APPID,
@@ -101,8 +90,10 @@ def sandbox(wxmc, tmp_path_factory):
     with open(log_path, "wb") as log:
         process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_until_listening(process, port, state_dir, log_path)
-        yield Sandbox(process, port, state_dir)
+        base_url = wait_for_base_url(process, log_path)
+        # Every request of these tests goes to the loopback server started here.
+        assert base_url.startswith("https://127.0.0.1:"), base_url
+        yield Sandbox(process, base_url, state_dir)
     finally:
         process.terminate()
         try:
