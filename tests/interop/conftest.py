@@ -13,7 +13,7 @@ APPID = "wx6f1e0a2b3c4d5e6f"
 MCH_ID = "1900000309"
 API_KEY = "Interop0Key1For2Wechatpy3456789A"
 APP_SECRET = "0123456789abcdef0123456789abcdef"
-# Seconds to wait for a started simulator to accept connections.
+# Seconds to wait for a started simulator to print its base_url.
 SANDBOX_START_TIMEOUT = 30
 
 
