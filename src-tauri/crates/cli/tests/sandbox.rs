@@ -322,6 +322,18 @@ async fn sandbox_admin_balance_and_faults() {
     let listed = admin(&served, state.path(), &["fault", "list"]);
     assert_eq!(listed["faults"].as_array().unwrap().len(), 0, "used up");
 
+    let delays = admin(
+        &served,
+        state.path(),
+        &["delay", "--refund-ms", "100", "--password-ms", "200"],
+    );
+    assert_eq!(delays["refund_delay_ms"], 100);
+    assert_eq!(delays["password_delay_ms"], 200);
+    let current = admin(&served, state.path(), &["state"]);
+    assert_eq!(current["refund_delay_ms"], 100);
+    assert_eq!(current["password_delay_ms"], 200);
+    assert!(admin(&served, state.path(), &["expire-tokens"])["expired"].is_u64());
+
     let port = served.port();
     let missing = run(
         &[

@@ -48,6 +48,10 @@ enum SandboxAction {
     Balance(BalanceArgs),
     /// Make the next requests to a path fail, lose their reply, or wait
     Fault(FaultArgs),
+    /// Set how long new refunds stay PROCESSING, or payment-code customers take to pay
+    Delay(DelayArgs),
+    /// Expire every Official Account access_token, so clients must fetch a new one
+    ExpireTokens(StateArgs),
     /// Print the simulator's state: identity, balance, delays, counts
     State(StateArgs),
 }
@@ -80,6 +84,20 @@ struct BalanceArgs {
     /// New balance in fen (100 = ¥1.00); 0 makes every refund fail with NOTENOUGH
     #[arg(long, value_name = "FEN", value_parser = clap::value_parser!(i64).range(0..))]
     set: Option<i64>,
+    #[command(flatten)]
+    endpoint: Endpoint,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("delays").required(true).multiple(true)))]
+struct DelayArgs {
+    /// Time a new refund stays PROCESSING before it turns SUCCESS, in milliseconds
+    #[arg(long, value_name = "MS", group = "delays")]
+    refund_ms: Option<u64>,
+    /// Time a payment-code (micropay) customer takes to enter the password, in
+    /// milliseconds; orders from ¥500.00 stay USERPAYING this long
+    #[arg(long, value_name = "MS", group = "delays")]
+    password_ms: Option<u64>,
     #[command(flatten)]
     endpoint: Endpoint,
 }
@@ -243,6 +261,12 @@ async fn call_admin(action: &SandboxAction) -> Result<Value, SandboxCommandError
             report_balance(&reply);
             Ok(reply)
         }
+        SandboxAction::Delay(args) => set_delays(args).await,
+        SandboxAction::ExpireTokens(args) => {
+            client(&args.endpoint)?
+                .call(Method::POST, "/tokens/expire", None)
+                .await
+        }
         SandboxAction::State(args) => {
             client(&args.endpoint)?
                 .call(Method::GET, "/state", None)
@@ -276,6 +300,24 @@ async fn call_fault(action: &FaultAction) -> Result<Value, SandboxCommandError> 
                 .await
         }
     }
+}
+
+async fn set_delays(args: &DelayArgs) -> Result<Value, SandboxCommandError> {
+    let admin = client(&args.endpoint)?;
+    let mut reply = serde_json::Map::new();
+    for (path, delay) in [
+        ("/refund_delay", args.refund_ms),
+        ("/password_delay", args.password_ms),
+    ] {
+        let Some(delay_ms) = delay else {
+            continue;
+        };
+        let body = json!({ "delay_ms": delay_ms });
+        if let Value::Object(fields) = admin.call(Method::POST, path, Some(body)).await? {
+            reply.extend(fields);
+        }
+    }
+    Ok(Value::Object(reply))
 }
 
 fn client(endpoint: &Endpoint) -> Result<AdminClient, SandboxCommandError> {
