@@ -3,7 +3,13 @@
 import type { AdActionView } from '$lib/bindings/AdActionView';
 import type { AppError } from '$lib/bindings/AppError';
 import type { AppStatus } from '$lib/bindings/AppStatus';
+import type { DecodedNotify } from '$lib/bindings/DecodedNotify';
+import type { ExportProgress } from '$lib/bindings/ExportProgress';
+import type { ExportReport } from '$lib/bindings/ExportReport';
+import type { FaultView } from '$lib/bindings/FaultView';
 import type { ImportReport } from '$lib/bindings/ImportReport';
+import type { OAuthIdentity } from '$lib/bindings/OAuthIdentity';
+import type { OAuthLink } from '$lib/bindings/OAuthLink';
 import type { OrderCursor } from '$lib/bindings/OrderCursor';
 import type { OrderDetail } from '$lib/bindings/OrderDetail';
 import type { OrderFilter } from '$lib/bindings/OrderFilter';
@@ -12,8 +18,12 @@ import type { OrderRow } from '$lib/bindings/OrderRow';
 import type { OrderTotals } from '$lib/bindings/OrderTotals';
 import type { RefundInput } from '$lib/bindings/RefundInput';
 import type { RefundView } from '$lib/bindings/RefundView';
+import type { SandboxRedirect } from '$lib/bindings/SandboxRedirect';
+import type { SandboxState } from '$lib/bindings/SandboxState';
+import type { SignatureCheck } from '$lib/bindings/SignatureCheck';
 import type { SyncProgress } from '$lib/bindings/SyncProgress';
 import type { TimelineEvent } from '$lib/bindings/TimelineEvent';
+import type { TokenStatusView } from '$lib/bindings/TokenStatusView';
 import type { UserActionInput } from '$lib/bindings/UserActionInput';
 import { addDays, dateIn } from '$lib/time';
 
@@ -26,7 +36,26 @@ export type FakeOptions = {
   stepMs?: number;
   /** When set, refund_order rejects with this error. */
   refundError?: AppError | null;
+  /** Profile mode; a live profile has no simulator. */
+  mode?: 'sandbox' | 'live';
+  /** File the save dialog returns for an export; null plays a dismissed dialog. */
+  exportPath?: string | null;
 };
+
+/**
+ * The one signature of each length the fake accepts as made with the profile's key: it
+ * cannot compute MD5 in the browser, so tests paste these.
+ */
+export const FAKE_VALID_MD5 = 'C380BEC2BFD727A4B6845133519F3AD6';
+export const FAKE_VALID_HMAC = 'A'.repeat(32) + 'B'.repeat(32);
+/** The one req_info the fake can decrypt. */
+export const FAKE_REQ_INFO =
+  'T87GAHG17TGAHG1TGHAHAHA1Y1CIOA9UGJH1GAHV871HAGAGQYQQPOOJMXNBCXBVNMNMAJAA';
+
+const FAKE_APPID = 'wx2421b1c4370ec43b';
+const FAKE_MCH_ID = '10000100';
+const FAKE_FAULT_KINDS = ['system_error', 'reply_lost', 'delay'];
+const FAKE_FAULT_PATHS = ['/pay/orderquery', '/pay/refundquery', '/secapi/pay/refund'];
 
 /** The receiving end of a Tauri Channel: the UI's Channel object itself under mockIPC. */
 type ChannelLike<T> = { onmessage: (message: T) => void };
@@ -121,6 +150,12 @@ export class FakeBackend {
   #syncedDays: number;
   #cancelRequested = false;
   #refundCounter = 0;
+  #exportCancelled = false;
+  #token: TokenStatusView = { appid: FAKE_APPID, fetched_at: null, expires_at: null };
+  #codes = new Map<string, { openid: string; used: boolean }>();
+  #balance = 1_000_000;
+  #refundDelayMs = 3000;
+  #faults: FaultView[] = [];
 
   constructor(options: FakeOptions = {}) {
     this.options = {
@@ -128,6 +163,8 @@ export class FakeBackend {
       syncedDays: options.syncedDays ?? 30,
       stepMs: options.stepMs ?? 150,
       refundError: options.refundError ?? null,
+      mode: options.mode ?? 'sandbox',
+      exportPath: options.exportPath === undefined ? '/home/shop/订单.csv' : options.exportPath,
     };
     this.#syncedDays = this.options.syncedDays;
     this.records = makeHistory(this.options.orderCount, Math.floor(Date.now() / 1000));
@@ -161,6 +198,34 @@ export class FakeBackend {
       preview_user_action: () => this.preview(args.input as UserActionInput),
       send_user_action: () => this.sendAction(args.input as UserActionInput),
       list_ad_actions: () => [...this.adActions].reverse(),
+      export_orders_csv: () =>
+        this.exportCsv(args.filter as OrderFilter, args.onProgress as ChannelLike<ExportProgress>),
+      cancel_export: () => {
+        this.#exportCancelled = true;
+        return null;
+      },
+      token_status: () => ({ ...this.#token }),
+      refresh_access_token: () => this.refreshToken(),
+      oauth_authorize_link: () => this.authorizeLink(String(args.redirectUri), String(args.state)),
+      sandbox_authorize: () => this.sandboxAuthorize(String(args.redirectUri), String(args.state)),
+      exchange_oauth_code: () => this.exchangeCode(String(args.pasted)),
+      check_signature: () => this.checkSignature(String(args.message)),
+      decode_notify: () => this.decodeNotify(String(args.message)),
+      sandbox_state: () => this.sandboxState(),
+      sandbox_top_up: () => this.topUp(args.amountFen as number),
+      sandbox_set_balance: () => this.setBalance(args.balanceFen as number),
+      sandbox_set_refund_delay: () => {
+        this.#requireSandbox();
+        this.#refundDelayMs = args.delayMs as number;
+        return this.sandboxState();
+      },
+      sandbox_pay_order: () => this.payOrder(String(args.outTradeNo)),
+      sandbox_add_fault: () => this.addFault(args.fault as FaultView),
+      sandbox_clear_faults: () => {
+        this.#requireSandbox();
+        this.#faults = [];
+        return this.sandboxState();
+      },
     };
     const handler = handlers[command];
     if (handler === undefined) {
@@ -178,11 +243,11 @@ export class FakeBackend {
       profile: {
         id: 'sandbox',
         name: '示例小店',
-        mode: 'sandbox',
-        appid: 'wx2421b1c4370ec43b',
-        mch_id: '10000100',
+        mode: this.options.mode,
+        appid: FAKE_APPID,
+        mch_id: FAKE_MCH_ID,
       },
-      sandbox_base_url: 'https://127.0.0.1:38443',
+      sandbox_base_url: this.options.mode === 'sandbox' ? 'https://127.0.0.1:38443' : null,
       synced_days: this.#syncedDays,
       order_count: this.records.length,
       time_zone: TIME_ZONE,
@@ -223,6 +288,10 @@ export class FakeBackend {
       if (filter.from_date !== null && day < filter.from_date) return false;
       if (filter.to_date !== null && day > filter.to_date) return false;
       if (filter.states.length > 0 && !filter.states.includes(row.trade_state)) return false;
+      const types = filter.trade_types ?? [];
+      if (types.length > 0 && !types.includes(row.trade_type)) return false;
+      if (filter.min_fee != null && row.total_fee < filter.min_fee) return false;
+      if (filter.max_fee != null && row.total_fee > filter.max_fee) return false;
       if (search === '') return true;
       return (
         row.out_trade_no.startsWith(search) ||
@@ -435,5 +504,340 @@ export class FakeBackend {
     };
     this.adActions.push(view);
     return view;
+  }
+
+  async exportCsv(
+    filter: OrderFilter,
+    channel: ChannelLike<ExportProgress>,
+  ): Promise<ExportReport | null> {
+    const path = this.options.exportPath;
+    if (path === null) {
+      return null;
+    }
+    this.#exportCancelled = false;
+    const total = this.#matching(filter).length;
+    let written = 0;
+    while (written < total) {
+      await sleep(this.options.stepMs);
+      if (this.#exportCancelled) {
+        return { path: null, rows_written: 0, cancelled: true };
+      }
+      written = Math.min(total, written + 1000);
+      channel.onmessage({ rows_written: written, rows_total: total });
+    }
+    if (total === 0) {
+      channel.onmessage({ rows_written: 0, rows_total: 0 });
+    }
+    return { path, rows_written: written, cancelled: false };
+  }
+
+  refreshToken(): TokenStatusView {
+    const now = Math.floor(Date.now() / 1000);
+    this.#token = { appid: FAKE_APPID, fetched_at: now, expires_at: now + 7200 };
+    return { ...this.#token };
+  }
+
+  authorizeLink(redirectUri: string, state: string): OAuthLink {
+    const redirect = redirectUri.trim();
+    if (!/^https?:\/\/[^/]+/.test(redirect)) {
+      throw appError(
+        'INVALID_INPUT',
+        `输入无效：redirect_uri “${redirect}” 不是完整网址。请修改后重试。`,
+        `invalid redirect_uri: "${redirect}" is not an absolute URL. Correct it, then try again.`,
+      );
+    }
+    if (!/^[0-9A-Za-z]{0,128}$/.test(state.trim())) {
+      throw appError(
+        'INVALID_INPUT',
+        '输入无效：state 只能包含字母和数字。请修改后重试。',
+        'invalid state: use letters and digits only. Correct it, then try again.',
+      );
+    }
+    const query = new URLSearchParams({
+      appid: FAKE_APPID,
+      redirect_uri: redirect,
+      response_type: 'code',
+      scope: 'snsapi_base',
+      state: state.trim(),
+    });
+    return {
+      url: `https://127.0.0.1:38443/connect/oauth2/authorize?${query.toString()}#wechat_redirect`,
+      redirect_uri: redirect,
+      state: state.trim(),
+    };
+  }
+
+  sandboxAuthorize(redirectUri: string, state: string): SandboxRedirect {
+    this.#requireSandbox();
+    const link = this.authorizeLink(redirectUri, state);
+    const code = `061Fake${String(this.#codes.size + 1).padStart(4, '0')}Code`;
+    this.#codes.set(code, {
+      openid: `oUpF8uMuAJO_M2pxb1Q9zNjWe${String(this.#codes.size + 1).padStart(3, '0')}`,
+      used: false,
+    });
+    const separator = link.redirect_uri.includes('?') ? '&' : '?';
+    return {
+      redirect_url: `${link.redirect_uri}${separator}code=${code}&state=${link.state}`,
+      code,
+    };
+  }
+
+  exchangeCode(pasted: string): OAuthIdentity {
+    const text = pasted.trim();
+    let code: string | null = null;
+    try {
+      code = new URL(text).searchParams.get('code');
+    } catch {
+      code = /^[\w-]+$/.test(text) ? text : null;
+    }
+    if (code === null || code === '') {
+      throw appError(
+        'OAUTH_CODE_MISSING',
+        `在“${text}”中找不到 code。请粘贴授权后跳转到的完整网址（含 ?code=…），或只粘贴 code 本身。`,
+        `No code was found in "${text}". Paste the whole URL the authorization redirected to (with ?code=…), or the code alone.`,
+      );
+    }
+    const issued = this.#codes.get(code);
+    if (issued === undefined) {
+      throw appError(
+        '40029',
+        'OAuth code 无效或已过期（code 只在 5 分钟内有效）。请重新打开授权链接获取新的 code。',
+        'The OAuth code is invalid or expired (a code is valid for 5 minutes). Open the authorize link again to get a new code.',
+      );
+    }
+    if (issued.used) {
+      throw appError(
+        '40163',
+        'OAuth code 已被使用（每个 code 只能换取一次）。请重新打开授权链接获取新的 code。',
+        'The OAuth code was already used (each code works once). Open the authorize link again to get a new code.',
+      );
+    }
+    issued.used = true;
+    return {
+      code,
+      openid: issued.openid,
+      scope: 'snsapi_base',
+      unionid: null,
+      is_snapshot_user: false,
+    };
+  }
+
+  #parseMessage(message: string): Map<string, string> {
+    const text = message.trim();
+    const fields = new Map<string, string>();
+    if (text === '') {
+      throw appError(
+        'INVALID_MESSAGE',
+        '无法读取报文：报文为空。请粘贴完整的 XML（<xml>…</xml>），或每行一个 名称=值。',
+        'The message could not be read: it is empty. Paste the whole XML (<xml>…</xml>), or one name=value a line.',
+      );
+    }
+    if (text.startsWith('<')) {
+      if (!text.endsWith('</xml>')) {
+        throw appError(
+          'INVALID_MESSAGE',
+          '无法读取报文：XML 不完整。请粘贴完整的 XML（<xml>…</xml>），或每行一个 名称=值。',
+          'The message could not be read: the XML is incomplete. Paste the whole XML (<xml>…</xml>), or one name=value a line.',
+        );
+      }
+      const pattern = /<(\w+)>(?:<!\[CDATA\[([\s\S]*?)\]\]>|([^<]*))<\/\1>/g;
+      for (const match of text.matchAll(pattern)) {
+        if (match[1] !== 'xml') fields.set(match[1] ?? '', match[2] ?? match[3] ?? '');
+      }
+      return fields;
+    }
+    for (const line of text.split(/\n|&/)) {
+      const pair = line.trim();
+      if (pair === '') continue;
+      const at = pair.indexOf('=');
+      if (at < 0) {
+        throw appError(
+          'INVALID_MESSAGE',
+          `无法读取报文："${pair}" 不是 名称=值。`,
+          `The message could not be read: "${pair}" is not name=value.`,
+        );
+      }
+      fields.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
+    }
+    return fields;
+  }
+
+  checkSignature(message: string): SignatureCheck {
+    const fields = this.#parseMessage(message);
+    const names = [...fields.keys()].sort();
+    const signed =
+      names
+        .filter((name) => name !== 'sign' && fields.get(name) !== '')
+        .map((name) => `${name}=${fields.get(name)}&`)
+        .join('') +
+      'key=' +
+      '*'.repeat(32);
+    const list = names.map((name) => ({ name, value: fields.get(name) ?? '' }));
+    const sign = (fields.get('sign') ?? '').toUpperCase();
+    const check = (matched: string | null, failure: AppError | null): SignatureCheck => ({
+      fields: list,
+      matched,
+      failure,
+      signed_string: signed,
+    });
+    if (sign === '') {
+      return check(
+        null,
+        appError(
+          'SIGN_MISSING',
+          '报文中没有 sign 字段，无法校验。请粘贴完整报文。',
+          'The message has no sign field, so it cannot be checked. Paste the whole message.',
+        ),
+      );
+    }
+    if (sign === FAKE_VALID_MD5) return check('MD5', null);
+    if (sign === FAKE_VALID_HMAC) return check('HMAC-SHA256', null);
+    return check(
+      null,
+      appError(
+        'SIGN_MISMATCH',
+        '签名不匹配（MD5）：报文可能被改动过，或不是用当前商户的 API 密钥签名的。请确认粘贴的是原始报文，并核对 API 密钥。',
+        'The signature does not match (MD5): the message may have been changed, or it was signed with another API key. Paste the original message and check the API key.',
+      ),
+    );
+  }
+
+  decodeNotify(message: string): DecodedNotify {
+    const fields = this.#parseMessage(message);
+    const list = () =>
+      [...fields.entries()]
+        .filter(([name]) => name !== 'req_info')
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([name, value]) => ({ name, value }));
+    const reqInfo = fields.get('req_info');
+    if (reqInfo !== undefined) {
+      if (reqInfo !== FAKE_REQ_INFO) {
+        throw appError(
+          'DECRYPT_FAILED',
+          '退款通知的 req_info 无法用当前商户的 API 密钥解密。请确认通知来自本商户。',
+          'The refund notify’s req_info does not decrypt with this merchant’s API key. Check that the notify is for this merchant.',
+        );
+      }
+      fields.set('out_refund_no', 'RF2026110500000001');
+      fields.set('refund_fee', '800');
+      fields.set('refund_status', 'SUCCESS');
+      return {
+        kind: 'refund',
+        sign_type: null,
+        out_trade_no: 'WX2026110500000001',
+        transaction_id: '4200000123202611050123456789',
+        out_refund_no: 'RF2026110500000001',
+        refund_id: '50000000382019052709732678859',
+        status: 'SUCCESS',
+        total_fee: 1800,
+        refund_fee: 800,
+        at: 1_793_862_000,
+        fields: list(),
+      };
+    }
+    const verdict = this.checkSignature(message);
+    if (verdict.matched === null) {
+      throw appError(
+        'SIGN_ERROR',
+        '支付通知签名校验失败：报文可能被篡改，或 API 密钥不对。',
+        'The payment notify signature does not match: the message may be forged, or the API key is wrong.',
+      );
+    }
+    return {
+      kind: 'payment',
+      sign_type: verdict.matched,
+      out_trade_no: fields.get('out_trade_no') ?? '',
+      transaction_id: fields.get('transaction_id') ?? '',
+      out_refund_no: null,
+      refund_id: null,
+      status: 'SUCCESS',
+      total_fee: Number(fields.get('total_fee') ?? '0'),
+      refund_fee: null,
+      at: 1_793_860_205,
+      fields: list(),
+    };
+  }
+
+  #requireSandbox(): void {
+    if (this.options.mode !== 'sandbox') {
+      throw appError(
+        'NOT_SANDBOX',
+        '当前商户是正式环境，没有沙箱模拟器。请切换到沙箱商户后再使用。',
+        'The current profile is live and has no simulator. Switch to a sandbox profile to use this.',
+      );
+    }
+  }
+
+  sandboxState(): SandboxState {
+    this.#requireSandbox();
+    return {
+      base_url: 'https://127.0.0.1:38443',
+      balance_fen: this.#balance,
+      refund_delay_ms: this.#refundDelayMs,
+      faults: this.#faults.map((fault) => ({ ...fault })),
+      fault_kinds: [...FAKE_FAULT_KINDS],
+      fault_paths: [...FAKE_FAULT_PATHS],
+    };
+  }
+
+  #invalidAmount(fen: number): AppError {
+    return appError(
+      'INVALID_AMOUNT',
+      `金额 ${fen} 分无效：充值金额必须大于 0，余额不能为负。`,
+      `The amount of ${fen} fen is invalid: a top-up must be above 0 and a balance cannot be negative.`,
+    );
+  }
+
+  topUp(amountFen: number): SandboxState {
+    this.#requireSandbox();
+    if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw this.#invalidAmount(amountFen);
+    this.#balance += amountFen;
+    return this.sandboxState();
+  }
+
+  setBalance(balanceFen: number): SandboxState {
+    this.#requireSandbox();
+    if (!Number.isSafeInteger(balanceFen) || balanceFen < 0) throw this.#invalidAmount(balanceFen);
+    this.#balance = balanceFen;
+    return this.sandboxState();
+  }
+
+  payOrder(outTradeNo: string): OrderDetail {
+    this.#requireSandbox();
+    const number = outTradeNo.trim();
+    const record = this.records.find(({ row }) => row.out_trade_no === number);
+    if (record === undefined) {
+      throw appError(
+        'SANDBOX_ORDER_NOT_FOUND',
+        `模拟器中没有商户订单号为 ${number} 的订单。请检查订单号。`,
+        `The simulator has no order ${number}. Check the number.`,
+      );
+    }
+    if (record.row.trade_state !== 'NOTPAY') {
+      throw appError(
+        'SANDBOX_NOT_PAYABLE',
+        `订单 ${number} 不是未支付状态，不能再支付。`,
+        `Order ${number} is not unpaid, so it cannot be paid.`,
+      );
+    }
+    const now = Math.floor(Date.now() / 1000);
+    record.row.trade_state = 'SUCCESS';
+    record.row.paid_at = now;
+    record.row.transaction_id = `42000${String(now).padStart(23, '0')}`;
+    record.timeline.push({ at: now, kind: 'queried', summary: 'trade_state SUCCESS' });
+    return this.detail(number);
+  }
+
+  addFault(fault: FaultView): SandboxState {
+    this.#requireSandbox();
+    if (!FAKE_FAULT_KINDS.includes(fault.kind) || fault.count < 1) {
+      throw appError(
+        'INVALID_FAULT',
+        `故障设置无效：${fault.kind} × ${fault.count}。`,
+        `The fault is invalid: ${fault.kind} × ${fault.count}.`,
+      );
+    }
+    this.#faults.push({ ...fault });
+    return this.sandboxState();
   }
 }

@@ -4,7 +4,13 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AdActionView } from '$lib/bindings/AdActionView';
 import type { AppError } from '$lib/bindings/AppError';
 import type { AppStatus } from '$lib/bindings/AppStatus';
+import type { DecodedNotify } from '$lib/bindings/DecodedNotify';
+import type { ExportProgress } from '$lib/bindings/ExportProgress';
+import type { ExportReport } from '$lib/bindings/ExportReport';
+import type { FaultView } from '$lib/bindings/FaultView';
 import type { ImportReport } from '$lib/bindings/ImportReport';
+import type { OAuthIdentity } from '$lib/bindings/OAuthIdentity';
+import type { OAuthLink } from '$lib/bindings/OAuthLink';
 import type { OrderCursor } from '$lib/bindings/OrderCursor';
 import type { OrderDetail } from '$lib/bindings/OrderDetail';
 import type { OrderFilter } from '$lib/bindings/OrderFilter';
@@ -12,8 +18,12 @@ import type { OrderPage } from '$lib/bindings/OrderPage';
 import type { OrderTotals } from '$lib/bindings/OrderTotals';
 import type { RefundInput } from '$lib/bindings/RefundInput';
 import type { RefundView } from '$lib/bindings/RefundView';
+import type { SandboxRedirect } from '$lib/bindings/SandboxRedirect';
+import type { SandboxState } from '$lib/bindings/SandboxState';
+import type { SignatureCheck } from '$lib/bindings/SignatureCheck';
 import type { SyncProgress } from '$lib/bindings/SyncProgress';
 import type { SyncReport } from '$lib/bindings/SyncReport';
+import type { TokenStatusView } from '$lib/bindings/TokenStatusView';
 import type { UserActionInput } from '$lib/bindings/UserActionInput';
 import type { UserActionPreview } from '$lib/bindings/UserActionPreview';
 
@@ -123,6 +133,76 @@ export function sendUserAction(input: UserActionInput): Promise<AdActionView> {
 
 export function listAdActions(): Promise<AdActionView[]> {
   return call('list_ad_actions');
+}
+
+/** Asks where to save, then writes the filtered orders as CSV; null when the dialog was dismissed. */
+export function exportOrdersCsv(
+  filter: OrderFilter,
+  onProgress: (progress: ExportProgress) => void,
+): Promise<ExportReport | null> {
+  const channel = new Channel<ExportProgress>();
+  channel.onmessage = onProgress;
+  return call('export_orders_csv', { filter, onProgress: channel });
+}
+
+export function cancelExport(): Promise<void> {
+  return call('cancel_export');
+}
+
+export function tokenStatus(): Promise<TokenStatusView> {
+  return call('token_status');
+}
+
+export function refreshAccessToken(): Promise<TokenStatusView> {
+  return call('refresh_access_token');
+}
+
+export function oauthAuthorizeLink(redirectUri: string, state: string): Promise<OAuthLink> {
+  return call('oauth_authorize_link', { redirectUri, state });
+}
+
+export function sandboxAuthorize(redirectUri: string, state: string): Promise<SandboxRedirect> {
+  return call('sandbox_authorize', { redirectUri, state });
+}
+
+export function exchangeOauthCode(pasted: string): Promise<OAuthIdentity> {
+  return call('exchange_oauth_code', { pasted });
+}
+
+export function checkSignature(message: string): Promise<SignatureCheck> {
+  return call('check_signature', { message });
+}
+
+export function decodeNotify(message: string): Promise<DecodedNotify> {
+  return call('decode_notify', { message });
+}
+
+export function sandboxState(): Promise<SandboxState> {
+  return call('sandbox_state');
+}
+
+export function sandboxTopUp(amountFen: number): Promise<SandboxState> {
+  return call('sandbox_top_up', { amountFen });
+}
+
+export function sandboxSetBalance(balanceFen: number): Promise<SandboxState> {
+  return call('sandbox_set_balance', { balanceFen });
+}
+
+export function sandboxSetRefundDelay(delayMs: number): Promise<SandboxState> {
+  return call('sandbox_set_refund_delay', { delayMs });
+}
+
+export function sandboxPayOrder(outTradeNo: string): Promise<OrderDetail> {
+  return call('sandbox_pay_order', { outTradeNo });
+}
+
+export function sandboxAddFault(fault: FaultView): Promise<SandboxState> {
+  return call('sandbox_add_fault', { fault });
+}
+
+export function sandboxClearFaults(): Promise<SandboxState> {
+  return call('sandbox_clear_faults');
 }
 
 /** Name of the event the app menu's "import bill" item emits. */

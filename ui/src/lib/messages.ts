@@ -7,6 +7,9 @@ export const messages = {
   'app.title': { zh: '微信支付商户控制台', en: 'WeChat Pay Merchant Console' },
   'nav.orders': { zh: '订单', en: 'Orders' },
   'nav.ads': { zh: '广告转化', en: 'Ads' },
+  'nav.tools': { zh: '工具', en: 'Tools' },
+  'nav.sandbox': { zh: '沙箱控制台', en: 'Sandbox panel' },
+  'mode.openPanel': { zh: '打开沙箱控制台', en: 'Open the sandbox panel' },
   'nav.label': { zh: '功能导航', en: 'Screens' },
   'lang.label': { zh: '界面语言', en: 'Language' },
 
@@ -69,6 +72,31 @@ export const messages = {
   },
   'filter.searchHint': { zh: '按 / 聚焦搜索', en: 'Press / to search' },
   'filter.clear': { zh: '清除筛选', en: 'Clear filters' },
+  'filter.tradeTypes': { zh: '支付方式', en: 'Payment method' },
+  'filter.minFee': { zh: '最低金额（元）', en: 'Min amount (yuan)' },
+  'filter.maxFee': { zh: '最高金额（元）', en: 'Max amount (yuan)' },
+  'filter.feeInvalid': {
+    zh: '金额格式不正确，例如 12.34；该条件暂不生效',
+    en: 'The amount is not valid (write it like 12.34); this condition is not applied',
+  },
+  'filter.feeRange': {
+    zh: '最低金额大于最高金额，没有订单会符合',
+    en: 'The minimum is above the maximum, so no order can match',
+  },
+
+  'export.button': { zh: '导出 CSV', en: 'Export CSV' },
+  'export.hint': {
+    zh: '把当前筛选出的全部订单导出为 CSV（Excel 可直接打开）',
+    en: 'Export every order of the current filter as CSV (opens in Excel)',
+  },
+  'export.running': { zh: '正在导出订单…', en: 'Exporting orders…' },
+  'export.progress': { zh: '已写入 {done} / {total} 行', en: '{done} / {total} rows written' },
+  'export.cancel': { zh: '取消导出', en: 'Cancel export' },
+  'export.done': { zh: '已导出 {rows} 行到', en: '{rows} rows exported to' },
+  'export.cancelled': {
+    zh: '导出已取消，未保留文件',
+    en: 'The export was cancelled and no file was kept',
+  },
 
   'totals.count': { zh: '共 {count} 笔', en: '{count} orders' },
   'totals.total': { zh: '订单金额', en: 'Amount' },
@@ -253,6 +281,154 @@ export const messages = {
   'ads.request': { zh: '请求', en: 'Request' },
   'ads.response': { zh: '响应', en: 'Response' },
   'ads.details': { zh: '报文', en: 'Bodies' },
+
+  'tools.title': { zh: '工具', en: 'Tools' },
+  'tools.token': { zh: 'access_token 状态', en: 'access_token status' },
+  'tools.tokenIntro': {
+    zh: '公众号接口凭证只保存在本机内存中，这里只显示获取时间与过期时间。',
+    en: 'The Official Account token stays in memory on this computer; only its fetch and expiry times show here.',
+  },
+  'tools.tokenNone': {
+    zh: '尚未获取 access_token。点击“刷新”获取一个。',
+    en: 'No access_token fetched yet. Press Refresh to fetch one.',
+  },
+  'tools.fetchedAt': { zh: '获取时间', en: 'Fetched' },
+  'tools.expiresAt': { zh: '过期时间', en: 'Expires' },
+  'tools.expiresIn': { zh: '剩余 {minutes} 分钟', en: '{minutes} min left' },
+  'tools.expired': { zh: '已过期', en: 'Expired' },
+  'tools.refresh': { zh: '强制刷新', en: 'Refresh' },
+  'tools.refreshing': { zh: '正在刷新…', en: 'Refreshing…' },
+  'tools.refreshHint': {
+    zh: '强制刷新会让旧 token 失效；微信每天最多允许 20 次，间隔至少 30 秒。',
+    en: 'A forced refresh invalidates the old token; WeChat allows 20 a day, 30 seconds apart.',
+  },
+
+  'tools.oauth': { zh: '网页授权（snsapi_base）', en: 'Web OAuth (snsapi_base)' },
+  'tools.oauthIntro': {
+    zh: '生成授权链接，在微信中打开后会静默跳转到回调地址并带上 code；把跳转后的网址或 code 粘贴到下方即可换取 openid。',
+    en: 'Build the authorize link. Opened in WeChat, it silently redirects to your redirect URI with a code; paste that URL or the code below to get the openid.',
+  },
+  'tools.redirectUri': { zh: '回调地址 redirect_uri', en: 'Redirect URI' },
+  'tools.state': {
+    zh: 'state（最多 128 个字母或数字）',
+    en: 'state (up to 128 letters or digits)',
+  },
+  'tools.buildLink': { zh: '生成授权链接', en: 'Build link' },
+  'tools.link': { zh: '授权链接', en: 'Authorize link' },
+  'tools.qrAlt': {
+    zh: '授权链接二维码，用微信扫码打开',
+    en: 'QR code of the authorize link: scan it with WeChat',
+  },
+  'tools.sandboxOpen': { zh: '在模拟器中打开授权页', en: 'Open in the simulator' },
+  'tools.sandboxHint': {
+    zh: '沙箱模式下由本程序代替微信打开模拟器的授权页，并把跳转网址填入下方。',
+    en: 'In sandbox mode the console opens the simulator’s authorize page for you and fills in the redirect below.',
+  },
+  'tools.pasted': {
+    zh: '跳转后的网址或 code',
+    en: 'Redirect URL or code',
+  },
+  'tools.exchange': { zh: '换取 openid', en: 'Get openid' },
+  'tools.exchanging': { zh: '正在换取…', en: 'Exchanging…' },
+  'tools.openid': { zh: '用户 openid', en: 'openid' },
+  'tools.scope': { zh: '授权范围', en: 'Scope' },
+  'tools.unionid': { zh: 'unionid', en: 'unionid' },
+  'tools.snapshot': {
+    zh: '该用户只浏览了快照页，还没有真实 openid。',
+    en: 'The visitor only viewed a snapshot page and has no real openid yet.',
+  },
+  'tools.codeErrors': {
+    zh: 'code 只能使用一次、5 分钟内有效：40029 表示 code 无效或已过期，40163 表示 code 已被使用，都需要重新打开授权链接。',
+    en: 'A code works once and for 5 minutes: 40029 means it is invalid or expired, 40163 that it was already used; either way, open the link again.',
+  },
+
+  'tools.signature': { zh: '签名校验', en: 'Signature checker' },
+  'tools.signatureIntro': {
+    zh: '粘贴 v2 XML 报文或每行一个 名称=值，用当前商户的 API 密钥校验签名。密钥不会显示。',
+    en: 'Paste a v2 XML message, or one name=value a line, to check its signature with this merchant’s API key. The key is never shown.',
+  },
+  'tools.message': { zh: '报文', en: 'Message' },
+  'tools.check': { zh: '校验签名', en: 'Check' },
+  'tools.matched': { zh: '签名正确（{type}）', en: 'Signature valid ({type})' },
+  'tools.signedString': { zh: '待签名字符串（密钥已隐藏）', en: 'String signed (key hidden)' },
+  'tools.fields': { zh: '报文字段', en: 'Fields' },
+
+  'tools.notify': { zh: '通知解码', en: 'Notify decoder' },
+  'tools.notifyIntro': {
+    zh: '粘贴微信发来的支付结果通知（校验签名）或退款结果通知（用 API 密钥解密 req_info）。',
+    en: 'Paste a payment notify (its signature is checked) or a refund notify (its req_info is decrypted with the API key).',
+  },
+  'tools.decode': { zh: '解码通知', en: 'Decode' },
+  'tools.kind.payment': { zh: '支付结果通知', en: 'Payment notify' },
+  'tools.kind.refund': { zh: '退款结果通知', en: 'Refund notify' },
+  'tools.verifiedWith': { zh: '签名已验证（{type}）', en: 'Signature verified ({type})' },
+  'tools.decrypted': { zh: 'req_info 已解密', en: 'req_info decrypted' },
+  'tools.status': { zh: '状态', en: 'Status' },
+  'tools.time': { zh: '时间', en: 'Time' },
+  'tools.empty': { zh: '请先粘贴内容', en: 'Paste something first' },
+
+  'sandbox.title': { zh: '沙箱控制台', en: 'Sandbox panel' },
+  'sandbox.intro': {
+    zh: '直接操作本机的微信支付模拟器：余额、退款处理时长、模拟用户付款和故障注入。这些操作不涉及真实资金。',
+    en: 'Drive the WeChat Pay simulator on this computer: the balance, the refund delay, a customer paying, and faults. No real money is involved.',
+  },
+  'sandbox.onlySandbox': {
+    zh: '当前是正式环境商户，没有沙箱模拟器。',
+    en: 'This is a live profile; it has no simulator.',
+  },
+  'sandbox.balance': { zh: '商户余额', en: 'Merchant balance' },
+  'sandbox.balanceHint': {
+    zh: '退款从这里扣款；余额不足时退款返回 NOTENOUGH。',
+    en: 'Refunds are paid from it; too little makes a refund fail with NOTENOUGH.',
+  },
+  'sandbox.amount': { zh: '金额（元）', en: 'Amount (yuan)' },
+  'sandbox.topUp': { zh: '充值', en: 'Top up' },
+  'sandbox.setBalance': { zh: '设为余额', en: 'Set balance' },
+  'sandbox.refundDelay': { zh: '退款处理时长', en: 'Refund delay' },
+  'sandbox.refundDelayHint': {
+    zh: '新退款保持“退款处理中”的秒数，之后变为“退款成功”。',
+    en: 'Seconds a new refund stays Processing before it turns Refunded.',
+  },
+  'sandbox.seconds': { zh: '秒', en: 's' },
+  'sandbox.setDelay': { zh: '设置', en: 'Set' },
+  'sandbox.pay': { zh: '模拟用户付款', en: 'Pay as the customer' },
+  'sandbox.payHint': {
+    zh: '让模拟的顾客支付一笔未支付的订单，然后向微信查询以更新本地记录。',
+    en: 'The simulated customer pays an unpaid order; the console then queries WeChat to update the history.',
+  },
+  'sandbox.payButton': { zh: '付款', en: 'Pay' },
+  'sandbox.paid': { zh: '订单 {no} 已支付 {amount}', en: 'Order {no} paid {amount}' },
+  'sandbox.unpaid': { zh: '本地未支付订单', en: 'Unpaid orders in the history' },
+  'sandbox.noUnpaid': {
+    zh: '本地记录中没有未支付订单，可直接输入商户订单号。',
+    en: 'The history has no unpaid orders; type a merchant order no. instead.',
+  },
+  'sandbox.faults': { zh: '故障注入', en: 'Fault injection' },
+  'sandbox.faultsHint': {
+    zh: '让接下来对某个接口的请求失败或变慢，用于检验重试与错误提示。',
+    en: 'Make the next requests to an endpoint fail or slow down, to test retries and error messages.',
+  },
+  'sandbox.path': { zh: '接口', en: 'Endpoint' },
+  'sandbox.kind': { zh: '故障', en: 'Fault' },
+  'sandbox.count': { zh: '次数', en: 'Count' },
+  'sandbox.delay': { zh: '延迟（毫秒）', en: 'Delay (ms)' },
+  'sandbox.arm': { zh: '设置故障', en: 'Arm' },
+  'sandbox.clear': { zh: '清除全部故障', en: 'Clear all' },
+  'sandbox.noFaults': { zh: '没有已设置的故障', en: 'No fault armed' },
+  'sandbox.kind.system_error': {
+    zh: 'SYSTEMERROR（不处理请求）',
+    en: 'SYSTEMERROR (request not handled)',
+  },
+  'sandbox.kind.reply_lost': {
+    zh: '处理后丢失应答（结果未知）',
+    en: 'Reply lost after handling (outcome unknown)',
+  },
+  'sandbox.kind.delay': { zh: '延迟应答', en: 'Latency' },
+  'sandbox.invalidAmount': {
+    zh: '金额格式不正确，例如 100.00',
+    en: 'The amount is not valid; write it like 100.00',
+  },
+  'sandbox.invalidNumber': { zh: '请输入非负整数', en: 'Enter a whole number, 0 or more' },
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof messages;

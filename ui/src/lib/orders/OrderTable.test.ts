@@ -8,7 +8,15 @@ import type { OrderFilter } from '$lib/bindings/OrderFilter';
 import OrderTable from './OrderTable.svelte';
 import { OrderPager } from './pager.svelte';
 
-const ALL: OrderFilter = { from_date: null, to_date: null, states: [], search: null };
+const ALL: OrderFilter = {
+  from_date: null,
+  to_date: null,
+  states: [],
+  search: null,
+  trade_types: [],
+  min_fee: null,
+  max_fee: null,
+};
 const ROW_HEIGHT = 36;
 
 function setUp(orderCount: number) {

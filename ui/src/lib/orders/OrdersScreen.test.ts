@@ -32,6 +32,9 @@ describe('OrdersScreen filters', () => {
       to_date: null,
       states: [],
       search: null,
+      trade_types: [],
+      min_fee: null,
+      max_fee: null,
     });
   });
 

@@ -4,7 +4,15 @@ import type { OrderFilter } from '$lib/bindings/OrderFilter';
 import type { OrderRow } from '$lib/bindings/OrderRow';
 import type { OrderCursor } from '$lib/bindings/OrderCursor';
 
-const ALL: OrderFilter = { from_date: null, to_date: null, states: [], search: null };
+const ALL: OrderFilter = {
+  from_date: null,
+  to_date: null,
+  states: [],
+  search: null,
+  trade_types: [],
+  min_fee: null,
+  max_fee: null,
+};
 
 function makeRows(count: number): OrderRow[] {
   // Newest first, two orders per second so that ties on created_at are broken by id.
