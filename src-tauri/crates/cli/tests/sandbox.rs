@@ -386,3 +386,23 @@ fn sandbox_serve_needs_port_and_state() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--port"), "{}", run.stderr);
 }
+
+#[test]
+fn sandbox_state_in_use_fails() {
+    let state = tempfile::tempdir().unwrap();
+    let served = Served::start(state.path(), &["--days", "1"]);
+    let second = run(
+        &[
+            "sandbox",
+            "--port",
+            "0",
+            "--state",
+            state.path().to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(second.code, 1);
+    assert!(second.stderr.contains("in use"), "{}", second.stderr);
+    let (code, _) = served.stop();
+    assert_eq!(code, 0);
+}
