@@ -141,3 +141,38 @@ describe('App import and language', () => {
     expect(document.documentElement.lang).toBe('en');
   });
 });
+
+describe('App tools and sandbox navigation', () => {
+  it('opens the sandbox panel from the badge', async () => {
+    setUp();
+    const badge = await screen.findByTestId('mode-badge');
+    expect(badge.tagName).toBe('BUTTON');
+
+    await fireEvent.click(badge);
+
+    expect(await screen.findByTestId('sandbox-screen')).toBeTruthy();
+    expect(screen.getByTestId('nav-sandbox').getAttribute('aria-current')).toBe('page');
+  });
+
+  it('offers no sandbox panel for a live profile', async () => {
+    setUp({ mode: 'live' });
+    const badge = await screen.findByTestId('mode-badge');
+    await screen.findAllByTestId('order-row');
+
+    expect(badge.tagName).toBe('SPAN');
+    expect(badge.textContent).toContain('正式环境');
+    expect(screen.queryByTestId('nav-sandbox')).toBeNull();
+  });
+
+  it('opens the Tools screen from the sidebar', async () => {
+    setUp();
+    await screen.findAllByTestId('order-row');
+
+    await fireEvent.click(screen.getByTestId('nav-tools'));
+
+    expect(await screen.findByTestId('token-card')).toBeTruthy();
+    expect(screen.getByTestId('oauth-card')).toBeTruthy();
+    expect(screen.getByTestId('signature-card')).toBeTruthy();
+    expect(screen.getByTestId('notify-card')).toBeTruthy();
+  });
+});
