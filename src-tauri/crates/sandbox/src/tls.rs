@@ -1,6 +1,7 @@
 //! The simulator's certificates: a local CA, a server certificate for 127.0.0.1 and
 //! localhost, and a merchant client certificate shaped like WeChat's apiclient_cert
-//! (subject CN = mch_id). Made on first start, kept in the state folder, reused after.
+//! (subject CN = mch_id), also packed as apiclient_cert.p12. Made on first start, kept in
+//! the state folder, reused after.
 
 use std::fs;
 use std::io;
@@ -21,6 +22,7 @@ const SERVER_CERT: &str = "server.pem";
 const SERVER_KEY: &str = "server-key.pem";
 const CLIENT_CERT: &str = "apiclient_cert.pem";
 const CLIENT_KEY: &str = "apiclient_key.pem";
+const CLIENT_P12: &str = "apiclient_cert.p12";
 
 /// Errors from making, loading or using the certificates.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +41,8 @@ pub enum TlsError {
     Config(#[from] rustls::Error),
     #[error("cannot build the client certificate verifier: {0}")]
     Verifier(#[from] rustls::server::VerifierBuilderError),
+    #[error("cannot pack apiclient_cert.p12: {0}")]
+    Pkcs12(#[from] wxpay::CertError),
 }
 
 /// The PEM texts of every certificate and key the simulator uses.
@@ -97,9 +101,15 @@ impl CertBundle {
                 let (cert, key) = make_client_cert(&issuer, mch_id)?;
                 write(dir, CLIENT_KEY, &key, true)?;
                 write(dir, CLIENT_CERT, &cert, false)?;
+                remove(dir, CLIENT_P12)?;
                 (cert, key)
             }
         };
+        if !dir.join(CLIENT_P12).is_file() {
+            // WeChat's download sets the password of apiclient_cert.p12 to the mch_id.
+            let p12 = wxpay::write_pkcs12(&client.0, &client.1, mch_id)?;
+            write_bytes(dir, CLIENT_P12, &p12, true)?;
+        }
 
         Ok(CertBundle {
             ca_cert_pem: ca_pair.0,
@@ -254,6 +264,10 @@ fn remove(dir: &Path, file: &str) -> Result<(), TlsError> {
 
 /// Writes a PEM file; private keys are readable by the owner only.
 fn write(dir: &Path, file: &str, text: &str, private: bool) -> Result<(), TlsError> {
+    write_bytes(dir, file, text.as_bytes(), private)
+}
+
+fn write_bytes(dir: &Path, file: &str, text: &[u8], private: bool) -> Result<(), TlsError> {
     let path = dir.join(file);
     let io_err = |source| TlsError::Io {
         path: path.clone(),

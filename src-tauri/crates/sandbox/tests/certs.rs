@@ -87,3 +87,24 @@ async fn other_merchant_cert_rejected() {
     assert_eq!(reply["return_code"], "FAIL");
     assert!(reply["return_msg"].contains("证书"), "{reply:?}");
 }
+
+#[tokio::test]
+async fn pkcs12_opens_with_mch_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sandbox = Sandbox::start(dir.path(), 1).await;
+    let der = std::fs::read(dir.path().join("apiclient_cert.p12")).expect("p12 written");
+
+    let wrong = wxpay::identity_from_pkcs12(&der, "wrong-password", common::MCH_ID);
+    assert!(wrong.is_err(), "a wrong password opened the p12");
+    let identity = wxpay::identity_from_pkcs12(&der, common::MCH_ID, common::MCH_ID)
+        .expect("p12 opens with the mch_id as password");
+    assert!(identity.cert_pem.contains(sandbox.handle.client_cert_pem.trim()));
+
+    // The unpacked pair is accepted on a secapi path.
+    let client = client_with(&sandbox, &identity.cert_pem, &identity.key_pem);
+    let text = sandbox
+        .post_raw(&client, "/secapi/pay/refund", refund_body())
+        .await;
+    let reply = wxpay::xml::decode(text.as_bytes()).expect("XML reply");
+    assert_eq!(reply["return_code"], "SUCCESS", "{reply:?}");
+}
