@@ -134,7 +134,7 @@ async fn refund_notenough_sample_is_explained() {
     let explained = error.explain();
     assert_eq!(
         explained.zh,
-        "退款失败：商户账户余额不足。请先充值后再退款。"
+        "退款失败：商户账户余额不足。请先给基本账户充值后再退款；已开通充值退款资金账户的商户，也可用 refund_account=REFUND_SOURCE_RECHARGE_FUNDS 从该账户退款。"
     );
     assert!(!explained.retryable);
 }

@@ -28,8 +28,8 @@ fn explain_specific(api: Api, err_code: &str) -> Option<Explained> {
     let e = |zh: &str, en: &str, retryable| Some(Explained::new(err_code, zh, en, retryable));
     match (api, err_code) {
         (Api::Refund, "NOTENOUGH") => e(
-            "退款失败：商户账户余额不足。请先充值后再退款。",
-            "Refund failed: the merchant balance is too low. Top up the merchant account, then refund again.",
+            "退款失败：商户账户余额不足。请先给基本账户充值后再退款；已开通充值退款资金账户的商户，也可用 refund_account=REFUND_SOURCE_RECHARGE_FUNDS 从该账户退款。",
+            "Refund failed: the merchant balance is too low. Top up the basic account, then refund again; a merchant with a recharge refund account can also send refund_account=REFUND_SOURCE_RECHARGE_FUNDS to refund from it.",
             false,
         ),
         (Api::Refund, "TRADE_OVERDUE") => e(
@@ -277,11 +277,11 @@ mod tests {
         assert_eq!(explained.code, "NOTENOUGH");
         assert_eq!(
             explained.zh,
-            "退款失败：商户账户余额不足。请先充值后再退款。"
+            "退款失败：商户账户余额不足。请先给基本账户充值后再退款；已开通充值退款资金账户的商户，也可用 refund_account=REFUND_SOURCE_RECHARGE_FUNDS 从该账户退款。"
         );
         assert_eq!(
             explained.en,
-            "Refund failed: the merchant balance is too low. Top up the merchant account, then refund again."
+            "Refund failed: the merchant balance is too low. Top up the basic account, then refund again; a merchant with a recharge refund account can also send refund_account=REFUND_SOURCE_RECHARGE_FUNDS to refund from it."
         );
         assert!(!explained.retryable);
     }
@@ -398,6 +398,112 @@ mod tests {
                 assert!(!explained.en.contains("RAW"), "{api} {code} unmapped");
             }
         }
+    }
+
+    /// The err_codes WeChat documents per call, with the retry rule: only the codes
+    /// whose outcome is unknown (SYSTEMERROR, BIZERR_NEED_RETRY, BANKERROR) and the rate
+    /// limits that lift after a wait may be repeated with the same parameters.
+    #[test]
+    fn documented_codes_follow_retry_rule() {
+        let table: &[(Api, &[(&str, bool)])] = &[
+            (
+                Api::UnifiedOrder,
+                &[
+                    ("ORDERPAID", false),
+                    ("ORDERCLOSED", false),
+                    ("OUT_TRADE_NO_USED", false),
+                    ("NOAUTH", false),
+                    ("APPID_NOT_EXIST", false),
+                    ("MCHID_NOT_EXIST", false),
+                    ("APPID_MCHID_NOT_MATCH", false),
+                    ("LACK_PARAMS", false),
+                    ("SIGNERROR", false),
+                    ("XML_FORMAT_ERROR", false),
+                    ("REQUIRE_POST_METHOD", false),
+                    ("POST_DATA_EMPTY", false),
+                    ("NOT_UTF8", false),
+                    ("SYSTEMERROR", true),
+                ],
+            ),
+            (
+                Api::OrderQuery,
+                &[("ORDERNOTEXIST", false), ("SYSTEMERROR", true)],
+            ),
+            (
+                Api::CloseOrder,
+                &[
+                    ("ORDERPAID", false),
+                    ("ORDERCLOSED", false),
+                    ("ORDERNOTEXIST", false),
+                    ("SYSTEMERROR", true),
+                ],
+            ),
+            (
+                Api::Micropay,
+                &[
+                    ("USERPAYING", false),
+                    ("SYSTEMERROR", true),
+                    ("BANKERROR", true),
+                    ("AUTHCODEEXPIRE", false),
+                    ("AUTH_CODE_ERROR", false),
+                    ("AUTH_CODE_INVALID", false),
+                    ("NOTENOUGH", false),
+                    ("NOTSUPORTCARD", false),
+                    ("ORDERPAID", false),
+                    ("ORDERCLOSED", false),
+                    ("ORDERREVERSED", false),
+                    ("BUYER_MISMATCH", false),
+                    ("OUT_TRADE_NO_USED", false),
+                    ("TRADE_ERROR", false),
+                    ("PARAM_ERROR", false),
+                ],
+            ),
+            (
+                Api::Refund,
+                &[
+                    ("NOTENOUGH", false),
+                    ("TRADE_OVERDUE", false),
+                    ("USER_ACCOUNT_ABNORMAL", false),
+                    ("INVALID_REQ_TOO_MUCH", true),
+                    ("FREQUENCY_LIMITED", true),
+                    ("ORDERNOTEXIST", false),
+                    ("INVALID_TRANSACTIONID", false),
+                    ("PARAM_ERROR", false),
+                    ("ERROR", false),
+                    ("SYSTEMERROR", true),
+                    ("BIZERR_NEED_RETRY", true),
+                ],
+            ),
+            (
+                Api::RefundQuery,
+                &[
+                    ("REFUNDNOTEXIST", false),
+                    ("SYSTEMERROR", true),
+                    ("INVALID_TRANSACTIONID", false),
+                    ("PARAM_ERROR", false),
+                ],
+            ),
+            (
+                Api::Reverse,
+                &[("REVERSE_EXPIRE", false), ("SYSTEMERROR", true)],
+            ),
+        ];
+        for (api, codes) in table {
+            for (code, retryable) in *codes {
+                let explained = explain_err_code(*api, code, "RAW");
+                assert_eq!(explained.code, *code);
+                assert!(!explained.zh.contains("RAW"), "{api} {code} has no zh text");
+                assert!(!explained.en.contains("RAW"), "{api} {code} has no en text");
+                assert_eq!(explained.retryable, *retryable, "{api} {code} retry rule");
+            }
+        }
+    }
+
+    #[test]
+    fn refund_notenough_names_recharge_account() {
+        let explained = explain_err_code(Api::Refund, "NOTENOUGH", "");
+        assert!(explained.en.contains("REFUND_SOURCE_RECHARGE_FUNDS"));
+        assert!(explained.zh.contains("充值退款资金账户"));
     }
 
     #[test]
