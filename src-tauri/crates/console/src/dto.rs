@@ -409,3 +409,23 @@ pub struct SandboxState {
     /// Request paths the simulator serves, for the fault table.
     pub fault_paths: Vec<String>,
 }
+
+/// The counter's form for a Native (QR code) payment.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CollectInput {
+    /// Amount in fen.
+    #[ts(type = "number")]
+    pub total_fee: i64,
+    /// 商品描述 shown to the customer, at most 128 bytes.
+    pub body: String,
+}
+
+/// A Native order waiting for the customer to scan and pay.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CollectResult {
+    pub order: OrderRow,
+    /// `weixin://wxpay/bizpayurl?pr=…`, to show as a QR code.
+    pub code_url: String,
+}

@@ -111,3 +111,31 @@ pub fn internal(context: &str, detail: impl std::fmt::Display) -> AppError {
         true,
     )
 }
+
+pub fn invalid_collect_amount(total_fee: i64) -> AppError {
+    let amount = wxpay::Fen(total_fee).to_string();
+    app_error(
+        "INVALID_AMOUNT",
+        format!("收款金额 {amount} 无效，必须大于 ¥0.00。"),
+        format!("The amount {amount} is invalid: it must be above ¥0.00."),
+        false,
+    )
+}
+
+pub fn collect_needs_notify_url() -> AppError {
+    app_error(
+        "NO_NOTIFY_URL",
+        "实盘模式下桌面端无法接收微信支付通知，请在商户服务器上下单收款。",
+        "In live mode WeChat cannot reach this computer with payment notifies. Create the order on the shop's server instead.",
+        false,
+    )
+}
+
+pub fn collect_without_code_url() -> AppError {
+    app_error(
+        "NO_CODE_URL",
+        "微信没有返回二维码链接（code_url）。请稍后重试。",
+        "WeChat returned no code_url for the QR code. Try again later.",
+        true,
+    )
+}

@@ -4,11 +4,13 @@
 
 mod ads;
 mod bill_import;
+mod collect;
 pub mod dto;
 pub mod errors;
 pub mod export;
-mod identity;
+pub mod identity;
 mod message_check;
+mod notify_receiver;
 mod orders;
 mod profile;
 mod refunds;

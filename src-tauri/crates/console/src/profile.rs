@@ -10,6 +10,7 @@ use vault::{Secret, SecretKind, Vault};
 
 use crate::dto::{AppError, Mode, ProfileView};
 use crate::identity::SandboxIdentity;
+use crate::notify_receiver::{self, NotifyReceiver};
 use crate::{errors, translate};
 
 /// Days of trade the simulator holds when a sandbox profile is created.
@@ -20,11 +21,21 @@ pub struct Clients {
     pub pay: wxpay::PayClient,
     pub mp: wxmp::MpClient,
     sandbox: Option<sandbox::SandboxHandle>,
+    /// The local notify receiver, in sandbox mode: WeChat cannot reach a laptop in live mode.
+    notify: Option<NotifyReceiver>,
 }
 
 impl Clients {
     pub fn sandbox(&self) -> Option<&sandbox::SandboxHandle> {
         self.sandbox.as_ref()
+    }
+
+    pub fn pay_notify_url(&self) -> Option<String> {
+        self.notify.as_ref().map(NotifyReceiver::pay_notify_url)
+    }
+
+    pub fn refund_notify_url(&self) -> Option<String> {
+        self.notify.as_ref().map(NotifyReceiver::refund_notify_url)
     }
 
     pub fn sandbox_base_url(&self) -> Option<String> {
@@ -52,7 +63,7 @@ pub async fn open_active(
     let secrets = load_secrets(&vault, &profile.id).await?;
 
     let clients = match view.mode {
-        Mode::Sandbox => open_sandbox(&view, &secrets, &vault, data_dir).await?,
+        Mode::Sandbox => open_sandbox(store, &view, &secrets, &vault, data_dir).await?,
         Mode::Live => open_live(&view, &secrets, &vault).await?,
     };
     Ok((view, clients))
@@ -147,6 +158,7 @@ async fn load_secrets(vault: &Arc<Vault>, profile_id: &str) -> Result<ProfileSec
 }
 
 async fn open_sandbox(
+    store: &Arc<Store>,
     profile: &ProfileView,
     secrets: &ProfileSecrets,
     vault: &Arc<Vault>,
@@ -207,11 +219,14 @@ async fn open_sandbox(
     ))
     .map_err(translate::mp_error)?;
     tracing::info!(base_url = %handle.base_url, "sandbox simulator started");
+    let notify =
+        notify_receiver::start(Arc::clone(store), profile.id.clone(), api_key_of(secrets)?).await?;
 
     Ok(Clients {
         pay,
         mp,
         sandbox: Some(handle),
+        notify: Some(notify),
     })
 }
 
@@ -247,6 +262,7 @@ async fn open_live(
         pay,
         mp,
         sandbox: None,
+        notify: None,
     })
 }
 

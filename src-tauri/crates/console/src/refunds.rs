@@ -165,7 +165,7 @@ impl Console {
             refund_fee: wxpay::Fen(refund.refund_fee),
             refund_desc: refund.reason.clone(),
             refund_account: None,
-            notify_url: None,
+            notify_url: self.inner.clients.refund_notify_url(),
         };
         tracing::info!(out_trade_no = %refund.out_trade_no, out_refund_no = %refund.out_refund_no, refund_fee = refund.refund_fee, "sending refund");
 

@@ -123,7 +123,10 @@ impl Console {
             )));
         }
         if fault.count == 0 {
-            return Err(invalid_fault("the count must be at least 1"));
+            return Err(invalid_fault(
+                "次数至少为 1",
+                "the count must be at least 1",
+            ));
         }
         handle.inject_fault(Fault {
             path: fault.path.clone(),
@@ -208,8 +211,12 @@ fn kind_name(kind: FaultKind) -> String {
 }
 
 fn parse_kind(name: &str) -> Result<FaultKind, AppError> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned()))
-        .map_err(|_| invalid_fault(&format!("the fault kind {name} is unknown")))
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
+        invalid_fault(
+            &format!("没有名为 {name} 的故障"),
+            &format!("the fault kind {name} is unknown"),
+        )
+    })
 }
 
 pub(crate) fn not_sandbox() -> AppError {
@@ -279,11 +286,11 @@ fn invalid_delay(delay_ms: u64) -> AppError {
     }
 }
 
-fn invalid_fault(detail: &str) -> AppError {
+fn invalid_fault(detail_zh: &str, detail_en: &str) -> AppError {
     AppError {
         code: "INVALID_FAULT".to_owned(),
-        message_zh: format!("故障设置无效：{detail}。"),
-        message_en: format!("The fault is invalid: {detail}."),
+        message_zh: format!("故障设置无效：{detail_zh}。请修改后重试。"),
+        message_en: format!("The fault is invalid: {detail_en}. Correct it, then try again."),
         retryable: false,
     }
 }

@@ -58,7 +58,7 @@ impl Console {
     }
 
     /// Opens the simulator's authorize page as a visitor's WeChat would, and returns the
-    /// redirect it answers with. Sandbox mode only.
+    /// redirect it sends back. Sandbox mode only.
     pub async fn sandbox_authorize(
         &self,
         redirect_uri: &str,

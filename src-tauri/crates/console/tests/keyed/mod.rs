@@ -42,7 +42,7 @@ impl Keyed {
         &self.opened.console
     }
 
-    /// A pay client of the same merchant, aimed at the console's simulator.
+    /// Builds a pay client of the same merchant, aimed at the console's simulator.
     pub fn pay_client(&self) -> PayClient {
         let handle = self.console().sandbox().expect("a sandbox console");
         let mut config = PayConfig::new(
