@@ -104,6 +104,8 @@ fn spki_of(cert_der: &[u8]) -> Option<Vec<u8>> {
 
 /// Sorts the reader's failures: a MAC that does not verify, or a decryption whose padding
 /// breaks when the file has no MAC, almost always means the wrong password.
+/// NOTE: a file damaged inside its encrypted contents fails the MAC the same way, so it is
+/// reported as a wrong password; only a file whose structure breaks is `Pkcs12Unreadable`.
 fn read_error(error: P12Error) -> CertError {
     match error {
         P12Error::MacError(_) | P12Error::UnpadError => CertError::WrongPassword,
