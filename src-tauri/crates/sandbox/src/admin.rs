@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -240,9 +240,22 @@ async fn add_fault(State(app): State<Arc<App>>, Json(fault): Json<Fault>) -> Res
     Json(json!({ "faults": *app.faults() })).into_response()
 }
 
-async fn clear_faults(State(app): State<Arc<App>>) -> Response {
-    app.faults().clear();
-    Json(json!({ "faults": [] })).into_response()
+#[derive(Debug, Deserialize)]
+struct ClearFaultsQuery {
+    path: Option<String>,
+}
+
+/// Disarms the faults of `?path=`, or every fault without it.
+async fn clear_faults(
+    State(app): State<Arc<App>>,
+    Query(query): Query<ClearFaultsQuery>,
+) -> Response {
+    let mut faults = app.faults();
+    match &query.path {
+        Some(path) => faults.retain(|fault| &fault.path != path),
+        None => faults.clear(),
+    }
+    Json(json!({ "faults": *faults })).into_response()
 }
 
 async fn user_actions(State(app): State<Arc<App>>) -> Response {

@@ -6,6 +6,7 @@ mod admin;
 mod app;
 mod bill;
 mod clock;
+mod err_codes;
 mod faults;
 mod fund_flow;
 mod history;
@@ -32,7 +33,8 @@ use tokio::task::JoinHandle;
 use wxpay::ApiKey;
 
 pub use admin::AdminError;
-pub use faults::{Fault, FaultKind};
+pub use err_codes::ERR_CODES;
+pub use faults::{Fault, FaultKind, UnknownFaultKind};
 pub use ledger::LedgerError;
 pub use tls::TlsError;
 
@@ -233,7 +235,8 @@ impl SandboxHandle {
         self.app.ledger().state.balance
     }
 
-    /// Arms a fault for the next requests to a path.
+    /// Arms a fault for the next `count` requests to a path, or every request until
+    /// cleared when `count` is 0.
     pub fn inject_fault(&self, fault: Fault) {
         self.app.faults().push(fault);
     }
@@ -241,6 +244,16 @@ impl SandboxHandle {
     /// Disarms every fault.
     pub fn clear_faults(&self) {
         self.app.faults().clear();
+    }
+
+    /// Disarms the faults of one path.
+    pub fn clear_faults_for(&self, path: &str) {
+        self.app.faults().retain(|fault| fault.path != path);
+    }
+
+    /// Returns the armed faults, with the requests each has left (0 = until cleared).
+    pub fn faults(&self) -> Vec<Fault> {
+        self.app.faults().clone()
     }
 
     /// Sets how long a payment-code customer takes to enter the password: orders from

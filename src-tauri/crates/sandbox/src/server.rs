@@ -138,7 +138,22 @@ async fn serve_connection(acceptor: TlsAcceptor, tcp: TcpStream, peer: SocketAdd
 
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
         request.extensions_mut().insert(client_cert.clone());
-        router.clone().oneshot(request)
+        let router = router.clone();
+        async move {
+            let response = match router.oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+            // A service error makes hyper close the connection without a reply.
+            if response
+                .extensions()
+                .get::<faults::DropConnection>()
+                .is_some()
+            {
+                return Err(faults::ConnectionDropped);
+            }
+            Ok(response)
+        }
     });
     if let Err(err) = hyper::server::conn::http1::Builder::new()
         .serve_connection(TokioIo::new(stream), service)

@@ -154,9 +154,14 @@ pub fn success(app: &App, sign_type: SignType, fields: Fields) -> Response {
 
 /// Builds a signed business rejection: result_code FAIL with err_code and err_code_des.
 pub fn reject(app: &App, sign_type: SignType, err: &BizError) -> Response {
+    reject_code(app, sign_type, err.err_code(), &err.to_string())
+}
+
+/// Builds a signed business rejection from an err_code and its err_code_des.
+pub fn reject_code(app: &App, sign_type: SignType, err_code: &str, err_code_des: &str) -> Response {
     let mut fields = Fields::new();
-    fields.insert("err_code".into(), err.err_code().into());
-    fields.insert("err_code_des".into(), err.to_string());
+    fields.insert("err_code".into(), err_code.into());
+    fields.insert("err_code_des".into(), err_code_des.into());
     signed(app, sign_type, "FAIL", fields)
 }
 
