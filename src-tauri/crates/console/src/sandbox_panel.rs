@@ -117,10 +117,10 @@ impl Console {
         let handle = self.sandbox().ok_or_else(not_sandbox)?;
         let kind = parse_kind(&fault.kind)?;
         if !FAULT_PATHS.contains(&fault.path.as_str()) {
-            return Err(invalid_fault(&format!(
-                "the path {} is not served",
-                fault.path
-            )));
+            return Err(invalid_fault(
+                &format!("模拟器没有接口 {}", fault.path),
+                &format!("the simulator serves no path {}", fault.path),
+            ));
         }
         if fault.count == 0 {
             return Err(invalid_fault(
