@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rand::distributions::{Alphanumeric, DistString};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use wxpay::ApiKey;
@@ -114,26 +113,20 @@ fn apply_to_saved(saved: Identity, overrides: Overrides) -> Result<Identity, Ide
     })
 }
 
-/// Makes the missing parts in WeChat's shapes: appid `wx` and 16 hex digits, mch_id 10
-/// digits starting with 1, API key 32 letters and digits, AppSecret 32 hex digits.
+/// Fills the parts the flags leave out with a new identity of WeChat's shapes, the same one
+/// the desktop app makes for its sandbox profile.
 fn generate(overrides: Overrides) -> Result<Identity, IdentityError> {
-    let mut rng = rand::thread_rng();
+    let fresh = console::identity::SandboxIdentity::generate();
     let api_key = match overrides.api_key {
         Some(text) => checked_key(text, "--key")?,
-        None => checked_key(Alphanumeric.sample_string(&mut rng, 32), "generated key")?,
+        None => checked_key(fresh.api_key, "generated key")?,
     };
     Ok(Identity {
-        appid: overrides
-            .appid
-            .unwrap_or_else(|| format!("wx{:016x}", rng.gen::<u64>())),
-        mch_id: overrides
-            .mch_id
-            .unwrap_or_else(|| format!("1{:09}", rng.gen_range(0..1_000_000_000u32))),
+        appid: overrides.appid.unwrap_or(fresh.appid),
+        mch_id: overrides.mch_id.unwrap_or(fresh.mch_id),
         api_key,
-        app_secret: overrides
-            .app_secret
-            .unwrap_or_else(|| format!("{:032x}", rng.gen::<u128>())),
-        seed: overrides.seed.unwrap_or_else(|| rng.gen()),
+        app_secret: overrides.app_secret.unwrap_or(fresh.app_secret),
+        seed: overrides.seed.unwrap_or_else(|| rand::thread_rng().gen()),
     })
 }
 
