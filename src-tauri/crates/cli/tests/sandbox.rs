@@ -406,3 +406,88 @@ fn sandbox_state_in_use_fails() {
     let (code, _) = served.stop();
     assert_eq!(code, 0);
 }
+
+#[tokio::test]
+async fn sandbox_fault_set_list_clear() {
+    let state = tempfile::tempdir().unwrap();
+    let served = Served::start(
+        state.path(),
+        &[
+            "--days",
+            "1",
+            "--fault",
+            "/pay/orderquery=frequency_limited:2",
+            "--fault",
+            "/pay/closeorder=http_status:503:0",
+        ],
+    );
+    let key_text = std::fs::read_to_string(&served.info["api_key_file"]).unwrap();
+    let key = ApiKey::new(key_text.trim().to_owned()).unwrap();
+
+    let limited = order_query(&served, &key, "ANY20261204").await;
+    assert_eq!(limited["err_code"], "FREQUENCY_LIMITED", "{limited:?}");
+    let listed = admin(&served, state.path(), &["fault", "list"]);
+    let faults = listed["faults"].as_array().unwrap();
+    assert_eq!(faults.len(), 2, "{listed}");
+    assert_eq!(faults[0]["count"], 1);
+    assert_eq!(faults[1]["kind"], "http_status:503");
+    assert_eq!(faults[1]["count"], 0);
+
+    let cleared = admin(
+        &served,
+        state.path(),
+        &["fault", "clear", "--path", "/pay/orderquery"],
+    );
+    assert_eq!(cleared["faults"].as_array().unwrap().len(), 1, "{cleared}");
+    let normal = order_query(&served, &key, "ANY20261204").await;
+    assert_eq!(normal["err_code"], "ORDERNOTEXIST", "{normal:?}");
+
+    let armed = admin(
+        &served,
+        state.path(),
+        &[
+            "fault",
+            "set",
+            "--path",
+            "/pay/orderquery",
+            "--kind",
+            "business-error:SYSTEMERROR",
+            "--count",
+            "0",
+        ],
+    );
+    assert_eq!(armed["faults"][1]["kind"], "business_error:SYSTEMERROR");
+    for _ in 0..2 {
+        let failed = order_query(&served, &key, "ANY20261204").await;
+        assert_eq!(failed["err_code"], "SYSTEMERROR", "{failed:?}");
+    }
+    let none = admin(&served, state.path(), &["fault", "clear"]);
+    assert_eq!(none["faults"].as_array().unwrap().len(), 0);
+
+    let port = served.port();
+    let bad_kind = run(
+        &[
+            "sandbox",
+            "fault",
+            "set",
+            "--path",
+            "/pay/orderquery",
+            "--kind",
+            "melt",
+            "--port",
+            &port,
+            "--state",
+            state.path().to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(bad_kind.code, 2, "{}", bad_kind.stderr);
+    assert!(
+        bad_kind.stderr.contains("unknown fault kind melt"),
+        "{}",
+        bad_kind.stderr
+    );
+
+    let (code, _) = served.stop();
+    assert_eq!(code, 0);
+}

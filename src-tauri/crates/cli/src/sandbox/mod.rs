@@ -2,13 +2,14 @@
 //! admin API (pay an order, top up or set the balance, inject faults, show the state).
 
 mod admin;
+mod fault_arg;
 mod identity;
 mod serve;
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -117,50 +118,42 @@ struct FaultArgs {
 #[derive(Debug, Subcommand)]
 enum FaultAction {
     /// Arm a fault for the next requests to one path
-    Add(FaultAddArgs),
+    #[command(alias = "add")]
+    Set(FaultSetArgs),
     /// Print the armed faults
     List(StateArgs),
-    /// Remove every armed fault
-    Clear(StateArgs),
+    /// Remove every armed fault, or those of one path with --path
+    Clear(FaultClearArgs),
 }
 
 #[derive(Debug, Args)]
-struct FaultAddArgs {
+struct FaultSetArgs {
     /// Request path the fault applies to, for example /secapi/pay/refund
     #[arg(long, value_name = "PATH")]
     path: String,
-    /// Effect on a matching request
-    #[arg(long, value_enum)]
-    kind: FaultKindArg,
-    /// Number of requests the fault applies to
+    /// Effect on a matching request: system_error, reply_lost, delay, timeout,
+    /// connection_reset, http_status:5xx, bizerr_need_retry, frequency_limited,
+    /// bad_signature, truncated_xml or business_error:ERR_CODE (dashes work too)
+    #[arg(long, value_name = "KIND", value_parser = fault_arg::parse_kind)]
+    kind: ::sandbox::FaultKind,
+    /// Number of requests the fault applies to; 0 keeps it until cleared
     #[arg(long, value_name = "N", default_value_t = 1)]
     count: u32,
-    /// Wait before handling the request, in milliseconds (kind delay)
+    /// Wait before handling the request (kind delay), or how long to hold it before
+    /// closing the connection (kind timeout, 60000 when 0), in milliseconds
     #[arg(long, value_name = "MS", default_value_t = 0)]
     delay_ms: u64,
     #[command(flatten)]
     endpoint: Endpoint,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum FaultKindArg {
-    /// Reply SYSTEMERROR (pay) or errcode -1 (Official Account) without handling it
-    SystemError,
-    /// Handle the request, then reply SYSTEMERROR: the change happened unseen
-    ReplyLost,
-    /// Wait --delay-ms, then handle the request
-    Delay,
-}
-
-impl FaultKindArg {
-    /// Returns the admin API's name for the kind.
-    fn wire_name(self) -> &'static str {
-        match self {
-            FaultKindArg::SystemError => "system_error",
-            FaultKindArg::ReplyLost => "reply_lost",
-            FaultKindArg::Delay => "delay",
-        }
-    }
+#[derive(Debug, Args)]
+struct FaultClearArgs {
+    /// Remove only the faults of this request path
+    #[arg(long, value_name = "PATH")]
+    path: Option<String>,
+    #[command(flatten)]
+    endpoint: Endpoint,
 }
 
 /// A failure to serve the simulator or to reach a running one.
@@ -278,10 +271,10 @@ async fn call_admin(action: &SandboxAction) -> Result<Value, SandboxCommandError
 
 async fn call_fault(action: &FaultAction) -> Result<Value, SandboxCommandError> {
     match action {
-        FaultAction::Add(args) => {
+        FaultAction::Set(args) => {
             let body = json!({
                 "path": args.path,
-                "kind": args.kind.wire_name(),
+                "kind": args.kind.to_string(),
                 "count": args.count,
                 "delay_ms": args.delay_ms,
             });
@@ -295,8 +288,12 @@ async fn call_fault(action: &FaultAction) -> Result<Value, SandboxCommandError> 
                 .await
         }
         FaultAction::Clear(args) => {
+            let path = match &args.path {
+                Some(path) => format!("/faults?path={}", encode_query_value(path)),
+                None => "/faults".to_owned(),
+            };
             client(&args.endpoint)?
-                .call(Method::DELETE, "/faults", None)
+                .call(Method::DELETE, &path, None)
                 .await
         }
     }
@@ -318,6 +315,19 @@ async fn set_delays(args: &DelayArgs) -> Result<Value, SandboxCommandError> {
         }
     }
     Ok(Value::Object(reply))
+}
+
+/// Percent-encodes a query value, keeping the slashes of a path readable.
+fn encode_query_value(value: &str) -> String {
+    let mut encoded = String::new();
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-_.~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
 }
 
 fn client(endpoint: &Endpoint) -> Result<AdminClient, SandboxCommandError> {

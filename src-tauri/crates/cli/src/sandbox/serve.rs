@@ -47,6 +47,11 @@ pub struct ServeArgs {
     /// Also print the API key and the AppSecret, not only the files that contain them
     #[arg(long)]
     show_secrets: bool,
+
+    /// Arm a fault from the start, as PATH=KIND[:COUNT] (COUNT 1 when absent, 0 until
+    /// cleared), for example /pay/orderquery=timeout:2; repeat for more faults
+    #[arg(long = "fault", value_name = "PATH=KIND[:COUNT]", value_parser = super::fault_arg::parse_fault)]
+    faults: Vec<::sandbox::Fault>,
 }
 
 /// Certificate files the simulator keeps in its state folder, by the names the merchant
@@ -91,6 +96,11 @@ async fn serve(args: &ServeArgs, identity: Identity) -> Result<(), CliError> {
     let handle = ::sandbox::start(config)
         .await
         .map_err(SandboxCommandError::Start)?;
+
+    for fault in &args.faults {
+        tracing::info!(path = %fault.path, kind = %fault.kind, count = fault.count, "fault armed from the command line");
+        handle.inject_fault(fault.clone());
+    }
 
     let printed = print_identity(&handle.base_url, &identity, &state_dir, args.show_secrets);
     if let Err(error) = printed {
