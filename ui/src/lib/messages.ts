@@ -428,6 +428,16 @@ export const messages = {
     zh: '金额格式不正确，例如 100.00',
     en: 'The amount is not valid; write it like 100.00',
   },
+  'sandbox.balanceNotice': { zh: '余额已更新为 {amount}', en: 'The balance is now {amount}' },
+  'sandbox.delayNotice': {
+    zh: '新退款将保持“退款处理中” {seconds} 秒',
+    en: 'New refunds stay Processing for {seconds} s',
+  },
+  'sandbox.armedNotice': {
+    zh: '故障已设置，当前共 {count} 项',
+    en: 'Fault armed; {count} armed in all',
+  },
+  'sandbox.clearedNotice': { zh: '已清除全部故障', en: 'Every fault was cleared' },
   'sandbox.invalidNumber': { zh: '请输入非负整数', en: 'Enter a whole number, 0 or more' },
 } satisfies Record<string, Message>;
 

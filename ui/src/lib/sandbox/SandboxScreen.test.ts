@@ -27,6 +27,7 @@ describe('SandboxScreen balance', () => {
     await waitFor(() =>
       expect(screen.getByTestId('sandbox-balance').textContent).toBe('¥10025.50'),
     );
+    expect(screen.getByTestId('sandbox-notice').textContent).toBe('余额已更新为 ¥10025.50');
     const topUp = backend.calls.find((call) => call.command === 'sandbox_top_up');
     expect(topUp?.args.amountFen).toBe(2550);
 
@@ -69,6 +70,7 @@ describe('SandboxScreen refund delay and payment', () => {
     await waitFor(() =>
       expect(screen.getByTestId('sandbox-delay-current').textContent).toContain('10'),
     );
+    expect(screen.getByTestId('sandbox-notice').textContent).toContain('10 秒');
     const call = backend.calls.find((held) => held.command === 'sandbox_set_refund_delay');
     expect(call?.args.delayMs).toBe(10_000);
   });
