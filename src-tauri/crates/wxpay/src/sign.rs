@@ -77,20 +77,28 @@ pub enum SignError {
 /// Builds `k1=v1&k2=v2...&key=KEY`: every field but `sign`, empty values left out, in
 /// byte order of the names, values raw (no URL encoding).
 pub fn string_to_sign(fields: &Fields, key: &ApiKey) -> String {
-    let mut out = String::new();
+    let mut len = 0;
+    feed_string_to_sign(fields, key, |piece| len += piece.len());
+    let mut out = String::with_capacity(len);
+    feed_string_to_sign(fields, key, |piece| out.push_str(piece));
+    out
+}
+
+/// Passes the string to sign to `sink` piece by piece, so a digest can take it without
+/// the whole string being built.
+fn feed_string_to_sign(fields: &Fields, key: &ApiKey, mut sink: impl FnMut(&str)) {
     // BTreeMap<String, _> iterates in byte order of the names, which is WeChat's ASCII order.
     for (name, value) in fields {
         if name == "sign" || value.is_empty() {
             continue;
         }
-        out.push_str(name);
-        out.push('=');
-        out.push_str(value);
-        out.push('&');
+        sink(name);
+        sink("=");
+        sink(value);
+        sink("&");
     }
-    out.push_str("key=");
-    out.push_str(key.expose());
-    out
+    sink("key=");
+    sink(key.expose());
 }
 
 /// Signs fields, returning the upper-case hex signature.
@@ -114,18 +122,53 @@ pub fn string_to_sign(fields: &Fields, key: &ApiKey) -> String {
 /// assert_eq!(sign(&fields, &key, SignType::Md5), "9A0A8659F005D6984697E2CA0A9CF3B7");
 /// ```
 pub fn sign(fields: &Fields, key: &ApiKey, sign_type: SignType) -> String {
-    let message = string_to_sign(fields, key);
-    let digest = match sign_type {
-        SignType::Md5 => Md5::digest(message.as_bytes()).to_vec(),
+    signature(fields, key, sign_type)
+        .as_bytes()
+        .iter()
+        .map(|&byte| char::from(byte))
+        .collect()
+}
+
+/// An upper-case hex signature, held on the stack.
+struct HexSignature {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl HexSignature {
+    /// Hex-encodes a digest of at most 32 bytes, the size of HMAC-SHA256's.
+    fn encode(digest: &[u8]) -> Self {
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        let mut buf = [0; 64];
+        let mut len = 0;
+        for (pair, byte) in buf.chunks_exact_mut(2).zip(digest) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0x0f)];
+            len += 2;
+        }
+        HexSignature { buf, len }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+fn signature(fields: &Fields, key: &ApiKey, sign_type: SignType) -> HexSignature {
+    match sign_type {
+        SignType::Md5 => {
+            let mut md5 = Md5::new();
+            feed_string_to_sign(fields, key, |piece| md5.update(piece.as_bytes()));
+            HexSignature::encode(&md5.finalize())
+        }
         SignType::HmacSha256 => {
             // HMAC takes keys of any length, so new_from_slice cannot fail here.
             let mut mac = Hmac::<Sha256>::new_from_slice(key.expose().as_bytes())
                 .expect("HMAC accepts keys of any length");
-            mac.update(message.as_bytes());
-            mac.finalize().into_bytes().to_vec()
+            feed_string_to_sign(fields, key, |piece| mac.update(piece.as_bytes()));
+            HexSignature::encode(&mac.finalize().into_bytes())
         }
-    };
-    hex::encode_upper(digest)
+    }
 }
 
 /// Verifies `sign` over exactly the fields given, including unknown and indexed ones.
@@ -145,10 +188,15 @@ pub fn verify(fields: &Fields, key: &ApiKey) -> Result<SignType, SignError> {
         return Err(SignError::BadLength(received.len()));
     }
 
-    let expected = sign(fields, key, sign_type);
+    let expected = signature(fields, key, sign_type);
     // Hex case carries no meaning; the comparison itself must not leak where it differs.
-    let received = received.to_ascii_uppercase();
-    if bool::from(expected.as_bytes().ct_eq(received.as_bytes())) {
+    let mut upper = [0; 64];
+    for (slot, byte) in upper.iter_mut().zip(received.bytes()) {
+        *slot = byte.to_ascii_uppercase();
+    }
+    // The length check above keeps the received signature within the 64-byte buffer.
+    let received = &upper[..received.len()];
+    if bool::from(expected.as_bytes().ct_eq(received)) {
         Ok(sign_type)
     } else {
         Err(SignError::Mismatch(sign_type))

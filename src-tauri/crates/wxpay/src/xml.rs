@@ -2,6 +2,9 @@
 //! Decoding is strict because replies and notifies come from the network and are
 //! signed over their exact values; encoding always writes CDATA.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use quick_xml::events::{BytesRef, Event};
 use quick_xml::Reader;
 
@@ -62,8 +65,10 @@ pub fn decode_root(body: &[u8], root: &str) -> Result<Fields, XmlError> {
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
 
+    // The reader borrows every event from `text`, so names and values are sliced out of
+    // the body and copied once, when the field is stored.
     let mut reader = Reader::from_str(text);
-    let mut parser = Parser::new(root);
+    let mut parser = Parser::new(text, root);
     loop {
         let event = reader.read_event().map_err(malformed)?;
         if matches!(event, Event::Eof) {
@@ -74,82 +79,162 @@ pub fn decode_root(body: &[u8], root: &str) -> Result<Fields, XmlError> {
 }
 
 /// The parser's place in the document.
-enum Position {
+enum Position<'i> {
     BeforeRoot,
     InRoot,
-    InField { name: String, value: Value },
+    InField {
+        name: Cow<'i, str>,
+        value: Value<'i>,
+    },
     AfterRoot,
 }
 
 /// The pieces of one field's value. Whitespace around a CDATA section is layout, not
-/// data, so it is dropped when the value has a CDATA part.
+/// data, so it is dropped when the value has a CDATA part. A value made of one piece
+/// stays borrowed from the body until the field is stored.
 #[derive(Default)]
-struct Value {
-    text: String,
+struct Value<'i> {
+    text: Cow<'i, str>,
     has_cdata: bool,
-    pending_space: String,
+    pending_space: Cow<'i, str>,
 }
 
-impl Value {
-    fn push_text(&mut self, piece: &str) {
+impl<'i> Value<'i> {
+    fn push_text(&mut self, piece: Cow<'i, str>) {
         if piece.trim().is_empty() {
-            self.pending_space.push_str(piece);
+            append(&mut self.pending_space, piece);
         } else {
-            self.text.push_str(&std::mem::take(&mut self.pending_space));
-            self.text.push_str(piece);
+            let space = std::mem::take(&mut self.pending_space);
+            append(&mut self.text, space);
+            append(&mut self.text, piece);
         }
     }
 
-    fn push_cdata(&mut self, piece: &str) {
+    fn push_cdata(&mut self, piece: Cow<'i, str>) {
         self.has_cdata = true;
-        self.pending_space.clear();
-        self.text.push_str(piece);
+        self.pending_space = Cow::Borrowed("");
+        append(&mut self.text, piece);
     }
 
     fn finish(mut self) -> String {
         if !self.has_cdata {
-            self.text.push_str(&self.pending_space);
+            let space = std::mem::take(&mut self.pending_space);
+            append(&mut self.text, space);
         }
-        self.text
+        self.text.into_owned()
     }
 }
 
-struct Parser<'r> {
-    root: &'r str,
-    position: Position,
-    fields: Fields,
+fn append<'i>(target: &mut Cow<'i, str>, piece: Cow<'i, str>) {
+    if piece.is_empty() {
+        return;
+    }
+    if target.is_empty() {
+        *target = piece;
+    } else {
+        target.to_mut().push_str(&piece);
+    }
 }
 
-impl<'r> Parser<'r> {
-    fn new(root: &'r str) -> Self {
+/// The fields decoded so far, in document order.
+struct FieldList {
+    entries: Vec<(String, String)>,
+    /// Every name seen, built only once the names stop arriving in ascending order.
+    /// Until then, a name above the last one cannot be a duplicate.
+    seen: Option<HashSet<String>>,
+}
+
+impl FieldList {
+    fn new() -> Self {
+        FieldList {
+            entries: Vec::new(),
+            seen: None,
+        }
+    }
+
+    /// Checks that `name` has not been used by an earlier field, and records it.
+    fn claim(&mut self, name: &str) -> Result<(), XmlError> {
+        let seen = match (&mut self.seen, self.entries.last()) {
+            (Some(seen), _) => seen,
+            (None, None) => return Ok(()),
+            (None, Some((last, _))) if name > last.as_str() => return Ok(()),
+            (None, Some(_)) => self
+                .seen
+                .insert(self.entries.iter().map(|(n, _)| n.clone()).collect()),
+        };
+        if seen.insert(name.to_owned()) {
+            Ok(())
+        } else {
+            Err(XmlError::DuplicateField(name.to_owned()))
+        }
+    }
+
+    fn push(&mut self, name: String, value: String) {
+        self.entries.push((name, value));
+    }
+
+    fn into_fields(self) -> Fields {
+        // Names are unique, so collecting loses nothing. The map is built from the list
+        // in place, and a sorted list (the usual order of WeChat's bodies and of
+        // `encode`) needs no searching.
+        self.entries.into_iter().collect()
+    }
+}
+
+struct Parser<'i, 'r> {
+    body: &'i str,
+    root: &'r str,
+    position: Position<'i>,
+    fields: FieldList,
+}
+
+impl<'i, 'r> Parser<'i, 'r> {
+    fn new(body: &'i str, root: &'r str) -> Self {
         Parser {
+            body,
             root,
             position: Position::BeforeRoot,
-            fields: Fields::new(),
+            fields: FieldList::new(),
         }
     }
 
-    fn feed(&mut self, event: Event<'_>) -> Result<(), XmlError> {
+    fn feed(&mut self, event: Event<'i>) -> Result<(), XmlError> {
         match event {
             Event::DocType(_) => Err(XmlError::Doctype),
             Event::PI(_) => Err(XmlError::ProcessingInstruction),
             Event::Decl(decl) => check_declared_encoding(&decl),
             Event::Comment(_) => Ok(()),
-            Event::Start(start) => self.start(name_of(start.name().as_ref())?),
+            Event::Start(start) => self.start(self.piece(start.name().as_ref())?),
             Event::Empty(start) => {
-                let name = name_of(start.name().as_ref())?;
-                self.start(name.clone())?;
+                self.start(self.piece(start.name().as_ref())?)?;
                 self.end()
             }
             Event::End(_) => self.end(),
-            Event::Text(text) => self.text(&utf8(&text)?),
-            Event::CData(cdata) => self.cdata(&utf8(&cdata)?),
-            Event::GeneralRef(reference) => self.text(&resolve_reference(&reference)?),
+            Event::Text(text) => self.text(self.piece(&text)?),
+            Event::CData(cdata) => self.cdata(self.piece(&cdata)?),
+            Event::GeneralRef(reference) => self.text(resolve_reference(&reference)?),
             Event::Eof => Ok(()),
         }
     }
 
-    fn start(&mut self, name: String) -> Result<(), XmlError> {
+    /// Returns a piece of an event as text borrowed from the body. The body was checked
+    /// as UTF-8 as a whole, and the reader cuts it only at ASCII markup, so slicing
+    /// `body` at the piece's offset checks nothing but the char boundaries.
+    fn piece(&self, piece: &[u8]) -> Result<Cow<'i, str>, XmlError> {
+        let offset = (piece.as_ptr() as usize).checked_sub(self.body.as_ptr() as usize);
+        let within = offset.and_then(|start| self.body.get(start..start.checked_add(piece.len())?));
+        match within {
+            Some(text) => Ok(Cow::Borrowed(text)),
+            // A reader that copies pieces out of the body gets them checked one by one.
+            None => std::str::from_utf8(piece)
+                .map(|text| Cow::Owned(text.to_owned()))
+                .map_err(|e| XmlError::NotUtf8 {
+                    offset: e.valid_up_to(),
+                }),
+        }
+    }
+
+    fn start(&mut self, name: Cow<'i, str>) -> Result<(), XmlError> {
         match &mut self.position {
             Position::BeforeRoot if name == self.root => {
                 self.position = Position::InRoot;
@@ -157,12 +242,10 @@ impl<'r> Parser<'r> {
             }
             Position::BeforeRoot => Err(XmlError::WrongRoot {
                 expected: self.root.to_owned(),
-                found: name,
+                found: name.into_owned(),
             }),
             Position::InRoot => {
-                if self.fields.contains_key(&name) {
-                    return Err(XmlError::DuplicateField(name));
-                }
+                self.fields.claim(&name)?;
                 self.position = Position::InField {
                     name,
                     value: Value::default(),
@@ -170,8 +253,8 @@ impl<'r> Parser<'r> {
                 Ok(())
             }
             Position::InField { name: field, .. } => Err(XmlError::Nested {
-                field: field.clone(),
-                child: name,
+                field: field.clone().into_owned(),
+                child: name.into_owned(),
             }),
             Position::AfterRoot => Err(XmlError::TrailingContent),
         }
@@ -180,7 +263,7 @@ impl<'r> Parser<'r> {
     fn end(&mut self) -> Result<(), XmlError> {
         match std::mem::replace(&mut self.position, Position::AfterRoot) {
             Position::InField { name, value } => {
-                self.fields.insert(name, value.finish());
+                self.fields.push(name.into_owned(), value.finish());
                 self.position = Position::InRoot;
                 Ok(())
             }
@@ -191,7 +274,7 @@ impl<'r> Parser<'r> {
         }
     }
 
-    fn text(&mut self, piece: &str) -> Result<(), XmlError> {
+    fn text(&mut self, piece: Cow<'i, str>) -> Result<(), XmlError> {
         match &mut self.position {
             Position::InField { value, .. } => {
                 value.push_text(piece);
@@ -204,7 +287,7 @@ impl<'r> Parser<'r> {
         }
     }
 
-    fn cdata(&mut self, piece: &str) -> Result<(), XmlError> {
+    fn cdata(&mut self, piece: Cow<'i, str>) -> Result<(), XmlError> {
         match &mut self.position {
             Position::InField { value, .. } => {
                 value.push_cdata(piece);
@@ -218,7 +301,7 @@ impl<'r> Parser<'r> {
 
     fn finish(self) -> Result<Fields, XmlError> {
         match self.position {
-            Position::AfterRoot => Ok(self.fields),
+            Position::AfterRoot => Ok(self.fields.into_fields()),
             Position::BeforeRoot => Err(XmlError::NoRoot),
             Position::InRoot | Position::InField { .. } => Err(XmlError::Malformed(
                 "document ends inside an element".to_owned(),
@@ -231,17 +314,10 @@ fn malformed(error: quick_xml::Error) -> XmlError {
     XmlError::Malformed(error.to_string())
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, XmlError> {
-    // The whole body was checked as UTF-8 already; this only re-borrows a slice of it.
-    std::str::from_utf8(bytes)
-        .map(str::to_owned)
-        .map_err(|e| XmlError::NotUtf8 {
-            offset: e.valid_up_to(),
-        })
-}
-
-fn name_of(raw: &[u8]) -> Result<String, XmlError> {
-    utf8(raw)
+fn utf8(bytes: &[u8]) -> Result<&str, XmlError> {
+    std::str::from_utf8(bytes).map_err(|e| XmlError::NotUtf8 {
+        offset: e.valid_up_to(),
+    })
 }
 
 fn check_declared_encoding(decl: &quick_xml::events::BytesDecl<'_>) -> Result<(), XmlError> {
@@ -253,32 +329,31 @@ fn check_declared_encoding(decl: &quick_xml::events::BytesDecl<'_>) -> Result<()
     if encoding.eq_ignore_ascii_case("utf-8") || encoding.eq_ignore_ascii_case("utf8") {
         Ok(())
     } else {
-        Err(XmlError::DeclaredEncoding(encoding))
+        Err(XmlError::DeclaredEncoding(encoding.to_owned()))
     }
 }
 
 /// Resolves the five predefined entities and character references. Anything else would
 /// need a DTD, which is rejected.
-fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, XmlError> {
+fn resolve_reference(reference: &BytesRef<'_>) -> Result<Cow<'static, str>, XmlError> {
     if reference.is_char_ref() {
         return match reference.resolve_char_ref() {
-            Ok(Some(c)) => Ok(c.to_string()),
+            Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
             Ok(None) | Err(_) => Err(XmlError::Malformed(format!(
                 "invalid character reference &{};",
                 utf8(reference)?
             ))),
         };
     }
-    let name = utf8(reference)?;
-    let resolved = match name.as_str() {
+    let resolved = match utf8(reference)? {
         "lt" => "<",
         "gt" => ">",
         "amp" => "&",
         "apos" => "'",
         "quot" => "\"",
-        _ => return Err(XmlError::UnknownEntity(name)),
+        name => return Err(XmlError::UnknownEntity(name.to_owned())),
     };
-    Ok(resolved.to_owned())
+    Ok(Cow::Borrowed(resolved))
 }
 
 /// Encodes fields as `<xml><k><![CDATA[v]]></k>...</xml>` in key order.
@@ -290,18 +365,50 @@ pub fn encode(fields: &Fields) -> String {
 /// because they are written as they are. A `]]>` inside a value is split across two
 /// CDATA sections, so the value survives unchanged.
 pub fn encode_root(fields: &Fields, root: &str) -> String {
-    let mut out = format!("<{root}>");
+    const FIELD_MARKUP: usize = "<><![CDATA[]]></>".len();
+    let size = fields
+        .iter()
+        .map(|(name, value)| 2 * name.len() + value.len() + FIELD_MARKUP)
+        .sum::<usize>()
+        + 2 * root.len()
+        + "<></>".len();
+    let mut out = String::with_capacity(size);
+    out.push('<');
+    out.push_str(root);
+    out.push('>');
     for (name, value) in fields {
         out.push('<');
         out.push_str(name);
         out.push_str("><![CDATA[");
-        out.push_str(&value.replace("]]>", "]]]]><![CDATA[>"));
+        push_cdata_content(&mut out, value);
         out.push_str("]]></");
         out.push_str(name);
         out.push('>');
     }
-    out.push_str(&format!("</{root}>"));
+    out.push_str("</");
+    out.push_str(root);
+    out.push('>');
     out
+}
+
+/// Appends `value` as CDATA content, ending the section inside each `]]>` and starting
+/// a new one after its `]]`.
+fn push_cdata_content(out: &mut String, value: &str) {
+    let mut rest = value;
+    // A search for the byte `]` is cheaper than one for `]]>`, and `]` is rare in values.
+    let mut from = 0;
+    while let Some(found) = rest[from..].find(']') {
+        let at = from + found;
+        if rest[at..].starts_with("]]>") {
+            out.push_str(&rest[..at]);
+            out.push_str("]]]]><![CDATA[>");
+            rest = &rest[at + "]]>".len()..];
+            from = 0;
+        } else {
+            from = at + 1;
+        }
+    }
+    out.push_str(rest);
 }
 
 #[cfg(test)]
@@ -355,6 +462,17 @@ mod tests {
         let original = fields(&[("body", "a]]>b <c> & 中"), ("total_fee", "1"), ("e", "")]);
         let encoded = encode(&original);
         assert!(encoded.starts_with("<xml><body><![CDATA["));
+        assert_eq!(decode(encoded.as_bytes()).unwrap(), original);
+    }
+
+    #[test]
+    fn encode_splits_only_cdata_end() {
+        let original = fields(&[("a", "x]y]]z]]]>w]]>")]);
+        let encoded = encode(&original);
+        assert_eq!(
+            encoded,
+            "<xml><a><![CDATA[x]y]]z]]]]]><![CDATA[>w]]]]><![CDATA[>]]></a></xml>"
+        );
         assert_eq!(decode(encoded.as_bytes()).unwrap(), original);
     }
 
@@ -463,6 +581,32 @@ mod tests {
             decode(body).unwrap_err(),
             XmlError::DuplicateField("a".into())
         );
+    }
+
+    #[test]
+    fn decode_rejects_duplicate_out_of_order() {
+        let body = b"<xml><b>1</b><a>2</a><c>3</c><b>4</b></xml>";
+        assert_eq!(
+            decode(body).unwrap_err(),
+            XmlError::DuplicateField("b".into())
+        );
+    }
+
+    #[test]
+    fn decode_accepts_unsorted_fields() {
+        let body = b"<xml><c>3</c><a>1</a><b>2</b><d/></xml>";
+        assert_eq!(
+            decode(body).unwrap(),
+            fields(&[("a", "1"), ("b", "2"), ("c", "3"), ("d", "")])
+        );
+    }
+
+    #[test]
+    fn decode_joins_text_around_references() {
+        let body = b"<xml><a> x &lt; y </a><b> <!-- note --> </b></xml>";
+        let decoded = decode(body).unwrap();
+        assert_eq!(decoded["a"], " x < y ");
+        assert_eq!(decoded["b"], "  ");
     }
 
     #[test]
