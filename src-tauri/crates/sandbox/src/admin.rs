@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 use wxpay::Fen;
@@ -68,6 +67,8 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/password_delay", post(password_delay_route))
         .route("/tokens/expire", post(expire_tokens_route))
         .route("/user_actions", get(user_actions))
+        .route("/clock", get(clock_route).post(set_clock_route))
+        .route("/notify", post(notify_route))
         .route(
             "/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
@@ -81,7 +82,7 @@ pub fn pay_order(app: &App, out_trade_no: &str, payer: Payer) -> Result<(), Admi
         .find_order(None, Some(out_trade_no))
         .ok_or_else(|| AdminError::OrderNotFound(out_trade_no.to_owned()))?;
     let mut rng = rand::thread_rng();
-    trade::pay_order(&mut ledger, index, payer, Utc::now(), &mut rng).map_err(|err| {
+    trade::pay_order(&mut ledger, index, payer, app.clock.now(), &mut rng).map_err(|err| {
         AdminError::NotPayable {
             out_trade_no: out_trade_no.to_owned(),
             err,
@@ -220,7 +221,7 @@ async fn password_delay_route(
 }
 
 async fn expire_tokens_route(State(app): State<Arc<App>>) -> Response {
-    let now = Utc::now();
+    let now = app.clock.now();
     let mut ledger = app.ledger();
     for token in &mut ledger.state.mp.tokens {
         token.expires_at = token.expires_at.min(now);
@@ -256,6 +257,55 @@ async fn clear_faults(
         None => faults.clear(),
     }
     Json(json!({ "faults": *faults })).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct ClockBody {
+    compression: Option<f64>,
+    offset_secs: Option<i64>,
+}
+
+async fn clock_route(State(app): State<Arc<App>>) -> Response {
+    clock_reply(&app)
+}
+
+/// Sets the time compression, the clock offset, or both.
+async fn set_clock_route(State(app): State<Arc<App>>, Json(body): Json<ClockBody>) -> Response {
+    if let Some(factor) = body.compression {
+        if let Err(err) = app.clock.set_compression(factor) {
+            let body = json!({ "error": "INVALID_COMPRESSION", "message": err.to_string() });
+            return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+        }
+    }
+    if let Some(secs) = body.offset_secs {
+        app.clock.set_offset(chrono::TimeDelta::seconds(secs));
+    }
+    tracing::info!(
+        compression = app.clock.compression(),
+        offset_secs = app.clock.offset().num_seconds(),
+        "sandbox clock set"
+    );
+    clock_reply(&app)
+}
+
+fn clock_reply(app: &App) -> Response {
+    Json(json!({
+        "compression": app.clock.compression(),
+        "offset_secs": app.clock.offset().num_seconds(),
+        "now": app.clock.now(),
+    }))
+    .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct NotifyBody {
+    duplicate: bool,
+}
+
+async fn notify_route(State(app): State<Arc<App>>, Json(body): Json<NotifyBody>) -> Response {
+    app.duplicate_notifies
+        .store(body.duplicate, std::sync::atomic::Ordering::Relaxed);
+    Json(json!({ "duplicate": body.duplicate })).into_response()
 }
 
 async fn user_actions(State(app): State<Arc<App>>) -> Response {

@@ -3,11 +3,13 @@
 //! state file in the same order as the changes).
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use wxpay::ApiKey;
 
+use crate::clock::SimClock;
 use crate::faults::Fault;
 use crate::ledger::{Ledger, LedgerError};
 use crate::notify;
@@ -24,6 +26,10 @@ pub struct App {
     oauth_codes: Mutex<HashMap<String, OAuthCode>>,
     /// Faults armed through the admin API; kept in memory only.
     faults: Mutex<Vec<Fault>>,
+    /// Simulated clock offset and time compression; kept in memory only.
+    pub clock: Arc<SimClock>,
+    /// Whether acknowledged notifies are sent once more, as WeChat sometimes does.
+    pub duplicate_notifies: AtomicBool,
 }
 
 /// An OAuth code and the visitor it stands for.
@@ -51,6 +57,8 @@ impl App {
             ledger: Mutex::new(ledger),
             oauth_codes: Mutex::new(HashMap::new()),
             faults: Mutex::new(Vec::new()),
+            clock: Arc::new(SimClock::default()),
+            duplicate_notifies: AtomicBool::new(false),
         }
     }
 
@@ -65,7 +73,7 @@ impl App {
     /// the refund notifies of settled refunds.
     pub fn settled_ledger(&self) -> MutexGuard<'_, Ledger> {
         let mut ledger = self.ledger();
-        let settled = ledger.settle_due(Utc::now());
+        let settled = ledger.settle_due(self.clock.now());
         if settled.changed() {
             // The reply reports the settled state either way; a failed save only means
             // the next start settles the same records again.

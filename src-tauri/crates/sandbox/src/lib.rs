@@ -33,6 +33,7 @@ use tokio::task::JoinHandle;
 use wxpay::ApiKey;
 
 pub use admin::AdminError;
+pub use clock::ClockError;
 pub use err_codes::ERR_CODES;
 pub use faults::{Fault, FaultKind, UnknownFaultKind};
 pub use ledger::LedgerError;
@@ -260,6 +261,31 @@ impl SandboxHandle {
     /// ¥500.00 stay USERPAYING this long.
     pub fn set_password_delay(&self, delay: std::time::Duration) -> Result<(), AdminError> {
         admin::set_password_delay(&self.app, delay)
+    }
+
+    /// Makes simulated waits run `factor` times faster than real time: notify retries,
+    /// and the token rules' overlaps and intervals. 1 is real time.
+    pub fn set_time_compression(&self, factor: f64) -> Result<(), ClockError> {
+        self.app.clock.set_compression(factor)
+    }
+
+    /// Moves the simulated clock by `offset` from the real time (negative for the past);
+    /// it dates orders, bills and tokens.
+    pub fn set_clock_offset(&self, offset: chrono::TimeDelta) {
+        self.app.clock.set_offset(offset);
+    }
+
+    /// Returns the simulated now.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.app.clock.now()
+    }
+
+    /// Sets whether each acknowledged notify is sent once more, 15 s (simulated) later,
+    /// so merchants can test that a repeated notify changes nothing.
+    pub fn set_duplicate_notifies(&self, duplicate: bool) {
+        self.app
+            .duplicate_notifies
+            .store(duplicate, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Sets how long new refunds stay PROCESSING before they turn SUCCESS.

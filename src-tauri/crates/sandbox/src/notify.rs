@@ -3,6 +3,8 @@
 //! and resent until acknowledged. Only http URLs on loopback are called, so the simulator
 //! never reaches beyond this machine.
 
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use wxpay::refund_notify::encrypt_req_info;
@@ -10,22 +12,41 @@ use wxpay::sign::{self, SignType};
 use wxpay::Fields;
 
 use crate::app::App;
-use crate::clock;
+use crate::clock::{self, SimClock};
 use crate::ids;
 use crate::model::{Order, Refund};
 use crate::pay::order::order_fields;
 use crate::pay::put;
 use crate::pay::refund_query::receiving_account;
 
-/// Delays before each attempt: at once, then the first steps of WeChat's schedule
-/// (15 s, 15 s, 30 s, 3 min; payment notify rules, 9_7).
+/// Delays before each attempt in simulated time: at once, then WeChat's retry schedule
+/// of 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h,
+/// 3 h, 6 h and 6 h (payment notify rules, 9_7). The clock's compression shortens them.
 const ATTEMPT_DELAYS: &[Duration] = &[
     Duration::ZERO,
     Duration::from_secs(15),
     Duration::from_secs(15),
     Duration::from_secs(30),
-    Duration::from_secs(180),
+    Duration::from_secs(3 * 60),
+    Duration::from_secs(10 * 60),
+    Duration::from_secs(20 * 60),
+    Duration::from_secs(30 * 60),
+    Duration::from_secs(30 * 60),
+    Duration::from_secs(30 * 60),
+    Duration::from_secs(60 * 60),
+    Duration::from_secs(3 * 3600),
+    Duration::from_secs(3 * 3600),
+    Duration::from_secs(3 * 3600),
+    Duration::from_secs(6 * 3600),
+    Duration::from_secs(6 * 3600),
 ];
+
+/// How a notify is delivered: the clock that paces the retries, and whether one copy is
+/// sent again after it was acknowledged.
+struct Delivery {
+    clock: Arc<SimClock>,
+    duplicate: bool,
+}
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -48,7 +69,16 @@ pub fn send_payment_notify(app: &App, order: &Order) {
     put(&mut fields, "result_code", "SUCCESS");
     let signature = sign::sign(&fields, &app.api_key, SignType::Md5);
     put(&mut fields, "sign", signature);
-    dispatch(url, wxpay::xml::encode(&fields), &order.out_trade_no);
+    let delivery = Delivery {
+        clock: app.clock.clone(),
+        duplicate: app.duplicate_notifies.load(Ordering::Relaxed),
+    };
+    dispatch(
+        url,
+        wxpay::xml::encode(&fields),
+        &order.out_trade_no,
+        delivery,
+    );
 }
 
 /// Sends the refund notify of a settled refund in the background. Refund notifies carry
@@ -102,12 +132,21 @@ pub fn send_refund_notify(app: &App, order: &Order, refund: &Refund) {
         "req_info",
         encrypt_req_info(&details, &app.api_key),
     );
-    dispatch(url, wxpay::xml::encode(&fields), &refund.out_refund_no);
+    let delivery = Delivery {
+        clock: app.clock.clone(),
+        duplicate: app.duplicate_notifies.load(Ordering::Relaxed),
+    };
+    dispatch(
+        url,
+        wxpay::xml::encode(&fields),
+        &refund.out_refund_no,
+        delivery,
+    );
 }
 
 /// Spawns the delivery of a notify when `url` is an http URL on loopback; other URLs
 /// are skipped with a log line.
-fn dispatch(url: &str, body: String, id: &str) {
+fn dispatch(url: &str, body: String, id: &str, delivery: Delivery) {
     if !is_loopback_http(url) {
         tracing::info!(%url, %id, "notify skipped: the sandbox only calls http URLs on 127.0.0.1 or localhost");
         return;
@@ -116,10 +155,11 @@ fn dispatch(url: &str, body: String, id: &str) {
         tracing::warn!(%id, "notify skipped: no async runtime");
         return;
     };
-    runtime.spawn(deliver(url.to_owned(), body, id.to_owned()));
+    runtime.spawn(deliver(url.to_owned(), body, id.to_owned(), delivery));
 }
 
-async fn deliver(url: String, body: String, id: String) {
+/// Sends a notify until it is acknowledged or the schedule ends.
+async fn deliver(url: String, body: String, id: String, delivery: Delivery) {
     let client = match reqwest::Client::builder().timeout(TIMEOUT).build() {
         Ok(client) => client,
         Err(err) => {
@@ -128,30 +168,55 @@ async fn deliver(url: String, body: String, id: String) {
         }
     };
     for (attempt, delay) in ATTEMPT_DELAYS.iter().enumerate() {
-        tokio::time::sleep(*delay).await;
-        let reply = client
-            .post(&url)
-            .header("Content-Type", "text/xml")
-            .body(body.clone())
-            .send()
-            .await;
-        let acknowledged = match reply {
-            Ok(response) => {
-                let text = response.text().await.unwrap_or_default();
-                wxpay::xml::decode(text.as_bytes())
-                    .is_ok_and(|f| f.get("return_code").map(String::as_str) == Some("SUCCESS"))
-            }
-            Err(err) => {
-                tracing::info!(%url, %id, attempt, %err, "notify failed");
-                false
-            }
-        };
-        if acknowledged {
+        tokio::time::sleep(delivery.clock.real(*delay)).await;
+        if send_once(&client, &url, &body, &id, attempt).await {
             tracing::info!(%url, %id, attempt, "notify acknowledged");
+            if delivery.duplicate {
+                // WeChat may notify again after an acknowledgement, so merchants must
+                // treat a repeated notify as a no-op (payment notify rules, 9_7).
+                tokio::time::sleep(delivery.clock.real(ATTEMPT_DELAYS[1])).await;
+                send_once(&client, &url, &body, &id, attempt + 1).await;
+                tracing::info!(%url, %id, "duplicate notify sent");
+            }
             return;
         }
     }
     tracing::warn!(%url, %id, "notify never acknowledged");
+}
+
+/// Posts the notify once and returns whether the reply acknowledged it: HTTP 2xx and
+/// XML whose return_code is SUCCESS, as in
+/// `<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>`.
+async fn send_once(
+    client: &reqwest::Client,
+    url: &str,
+    body: &str,
+    id: &str,
+    attempt: usize,
+) -> bool {
+    let reply = client
+        .post(url)
+        .header("Content-Type", "text/xml")
+        .body(body.to_owned())
+        .send()
+        .await;
+    match reply {
+        Ok(response) => {
+            let status = response.status();
+            let text = response.text().await.unwrap_or_default();
+            let acknowledged = status.is_success()
+                && wxpay::xml::decode(text.as_bytes())
+                    .is_ok_and(|f| f.get("return_code").map(String::as_str) == Some("SUCCESS"));
+            if !acknowledged {
+                tracing::info!(%url, %id, attempt, status = status.as_u16(), "notify not acknowledged");
+            }
+            acknowledged
+        }
+        Err(err) => {
+            tracing::info!(%url, %id, attempt, %err, "notify failed");
+            false
+        }
+    }
 }
 
 fn is_loopback_http(url: &str) -> bool {

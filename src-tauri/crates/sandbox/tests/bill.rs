@@ -304,3 +304,52 @@ async fn fund_flow_needs_cert_and_hmac() {
     let summary = cells(lines[lines.len() - 1]);
     assert_eq!(summary[0], (lines.len() - 3).to_string());
 }
+
+/// Returns the offset that puts the simulated clock at `hour:30` Beijing time today.
+fn offset_to_today_at(hour: u32) -> Duration {
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
+    let local = today.and_hms_opt(hour, 30, 0).expect("valid time");
+    let target = local
+        .and_local_timezone(chrono_tz::Asia::Shanghai)
+        .single()
+        .expect("Beijing has no DST")
+        .with_timezone(&Utc);
+    target - Utc::now()
+}
+
+#[tokio::test]
+async fn yesterday_creating_until_ten() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sandbox = Sandbox::start(dir.path(), 5).await;
+
+    sandbox.handle.set_clock_offset(offset_to_today_at(9));
+    let early = bill(&sandbox, yesterday(), "ALL", &[]).await;
+    let reply = wxpay::xml::decode(early.text().await.expect("text").as_bytes()).expect("XML");
+    assert_eq!(reply["return_code"], "FAIL");
+    assert_eq!(reply["return_msg"], "Bill Creating");
+    let older = bill(&sandbox, yesterday() - Duration::days(1), "ALL", &[]).await;
+    let text = older.text().await.expect("text");
+    assert!(
+        text.trim_start_matches('\u{feff}').starts_with(ALL_HEADER),
+        "{text}"
+    );
+
+    // The admin API moves the clock past 10:00 the same way.
+    let offset_secs = offset_to_today_at(10).num_seconds();
+    let set = sandbox
+        .client
+        .post(sandbox.url("/sandbox/admin/clock"))
+        .json(&serde_json::json!({ "offset_secs": offset_secs }))
+        .send()
+        .await
+        .expect("admin call");
+    assert_eq!(set.status(), 200);
+    let ready = bill(&sandbox, yesterday(), "ALL", &[]).await;
+    let text = ready.text().await.expect("text");
+    assert!(
+        text.trim_start_matches('\u{feff}').starts_with(ALL_HEADER),
+        "{text}"
+    );
+}

@@ -98,7 +98,9 @@ async fn pkcs12_opens_with_mch_id() {
     assert!(wrong.is_err(), "a wrong password opened the p12");
     let identity = wxpay::identity_from_pkcs12(&der, common::MCH_ID, common::MCH_ID)
         .expect("p12 opens with the mch_id as password");
-    assert!(identity.cert_pem.contains(sandbox.handle.client_cert_pem.trim()));
+    assert!(identity
+        .cert_pem
+        .contains(sandbox.handle.client_cert_pem.trim()));
 
     // The unpacked pair is accepted on a secapi path.
     let client = client_with(&sandbox, &identity.cert_pem, &identity.key_pem);

@@ -98,15 +98,16 @@ async fn pay_client_bills_parse() {
     let dir = tempfile::tempdir().expect("temp dir");
     let sandbox = Sandbox::start(dir.path(), 3).await;
     let client = pay_client(&sandbox, SignType::Md5);
-    let yesterday = Utc::now()
+    // Two days back, because yesterday's bill is not ready before 10:00 Beijing time.
+    let bill_day = Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
         .date_naive()
-        - Duration::days(1);
+        - Duration::days(2);
 
     for bill_type in [BillType::All, BillType::Success, BillType::Refund] {
         for gzip in [false, true] {
             let text = client
-                .download_bill(yesterday, bill_type, gzip)
+                .download_bill(bill_day, bill_type, gzip)
                 .await
                 .expect("bill downloads");
             let bill = wxpay::bill::parse_bill(&text).expect("bill parses");
@@ -118,7 +119,7 @@ async fn pay_client_bills_parse() {
         }
     }
     let before = client
-        .download_bill(yesterday - Duration::days(45), BillType::All, false)
+        .download_bill(bill_day - Duration::days(45), BillType::All, false)
         .await;
     assert!(before.is_err());
 }

@@ -72,7 +72,7 @@ pub async fn add(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let now = Utc::now();
+    let now = app.clock.now();
     if let Err(reply) = check_marketing(&app, &query, now) {
         return reply.into_response();
     }

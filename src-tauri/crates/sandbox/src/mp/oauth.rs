@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::header::LOCATION;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -65,7 +65,7 @@ pub async fn authorize(
         OAuthCode {
             openid,
             scope,
-            issued_at: Utc::now(),
+            issued_at: app.clock.now(),
             used: false,
         },
     );
@@ -91,7 +91,7 @@ pub async fn exchange(State(app): State<Arc<App>>, Query(query): Query<ExchangeQ
     };
 
     let mut codes = app.oauth_codes();
-    let now = Utc::now();
+    let now = app.clock.now();
     codes.retain(|_, c| now - c.issued_at < CODE_LIFETIME * 2);
     let Some(entry) = codes.get_mut(&code) else {
         return error(40029, "invalid code");

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use serde_json::{json, Value};
 
 use super::{check_marketing, error, json_reply, MarketingQuery};
@@ -21,7 +20,7 @@ pub async fn add(
     Query(query): Query<MarketingQuery>,
     body: Bytes,
 ) -> Response {
-    let now = Utc::now();
+    let now = app.clock.now();
     if let Err(reply) = check_marketing(&app, &query, now) {
         return reply.into_response();
     }
@@ -89,7 +88,7 @@ pub async fn add(
 }
 
 pub async fn get(State(app): State<Arc<App>>, Query(query): Query<MarketingQuery>) -> Response {
-    if let Err(reply) = check_marketing(&app, &query, Utc::now()) {
+    if let Err(reply) = check_marketing(&app, &query, app.clock.now()) {
         return reply.into_response();
     }
     let ledger = app.ledger();

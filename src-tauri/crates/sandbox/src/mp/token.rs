@@ -20,7 +20,8 @@ use crate::model::IssuedToken;
 /// Lifetime of an access token (expires_in).
 const TOKEN_LIFETIME: Duration = Duration::seconds(7200);
 
-/// How long a replaced token keeps working, and how early a stable token is renewed.
+/// How long a replaced token keeps working, and how early a stable token is renewed,
+/// both shortened by the time compression.
 const OVERLAP: Duration = Duration::minutes(5);
 
 /// Tokens older than this are forgotten, so the state file stays small.
@@ -52,7 +53,8 @@ pub async fn stable_token(State(app): State<Arc<App>>, body: Bytes) -> Response 
         return reply.into_response();
     }
 
-    let now = Utc::now();
+    let now = app.clock.now();
+    let overlap = app.clock.scaled(OVERLAP);
     let mut ledger = app.ledger();
     forget_old(&mut ledger, now);
     let current = ledger
@@ -66,7 +68,7 @@ pub async fn stable_token(State(app): State<Arc<App>>, body: Bytes) -> Response 
             ledger.state.mp.tokens[index].revoked_at = Some(now);
             issue(&mut ledger, true, now)
         }
-        Some(index) if ledger.state.mp.tokens[index].expires_at - now > OVERLAP => index,
+        Some(index) if ledger.state.mp.tokens[index].expires_at - now > overlap => index,
         _ => issue(&mut ledger, true, now),
     };
     if App::save(&mut ledger).is_err() {
@@ -80,12 +82,12 @@ pub async fn token(State(app): State<Arc<App>>, Query(query): Query<TokenQuery>)
         return reply.into_response();
     }
 
-    let now = Utc::now();
+    let now = app.clock.now();
     let mut ledger = app.ledger();
     forget_old(&mut ledger, now);
     for old in ledger.state.mp.tokens.iter_mut().filter(|t| !t.stable) {
         if old.revoked_at.is_none() {
-            old.revoked_at = Some(now + OVERLAP);
+            old.revoked_at = Some(now + app.clock.scaled(OVERLAP));
         }
     }
     let index = issue(&mut ledger, false, now);

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use wxpay::{BillType, SignType};
@@ -23,12 +23,15 @@ use crate::fund_flow;
 /// Bills can be fetched for about the last three months (downloadbill, 9_6).
 const MAX_BILL_AGE_DAYS: i64 = 92;
 
+/// The bill of day D is ready from 10:00 Beijing time on D+1 (downloadbill, 9_6).
+const BILL_READY_HOUR: u32 = 10;
+
 pub async fn download_bill(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let request = match accept(&app, &body) {
         Ok(request) => request,
         Err(reply) => return reply.into_response(),
     };
-    let day = match bill_date(&request) {
+    let day = match bill_date(&request, app.clock.now()) {
         Ok(day) => day,
         Err(reply) => return reply.into_response(),
     };
@@ -65,7 +68,7 @@ pub async fn download_fund_flow(State(app): State<Arc<App>>, body: Bytes) -> Res
     if request.sign_type != SignType::HmacSha256 {
         return fail("sign_type参数错误，仅支持HMAC-SHA256");
     }
-    let day = match bill_date(&request) {
+    let day = match bill_date(&request, app.clock.now()) {
         Ok(day) => day,
         Err(reply) => return reply.into_response(),
     };
@@ -95,17 +98,23 @@ pub async fn download_fund_flow(State(app): State<Arc<App>>, body: Bytes) -> Res
 }
 
 /// Parses bill_date (`yyyyMMdd`, Beijing). Only finished days of the last three months
-/// have bills.
-fn bill_date(request: &PayRequest) -> Result<NaiveDate, Fail> {
+/// have bills, and yesterday's only from 10:00 Beijing time.
+fn bill_date(request: &PayRequest, now: DateTime<Utc>) -> Result<NaiveDate, Fail> {
     let text = request.require("bill_date")?;
     let invalid = || Fail::with_code("invalid bill_date", "20001");
     if text.len() != 8 {
         return Err(invalid());
     }
     let day = NaiveDate::parse_from_str(text, "%Y%m%d").map_err(|_| invalid())?;
-    let today = clock::beijing_day(Utc::now());
+    let today = clock::beijing_day(now);
     if day >= today || day < today - Duration::days(MAX_BILL_AGE_DAYS) {
         return Err(invalid());
+    }
+    let ready_at = NaiveTime::from_hms_opt(BILL_READY_HOUR, 0, 0).unwrap_or_default();
+    if day + Duration::days(1) == today && clock::beijing_time(now) < ready_at {
+        // NOTE: WeChat's error_code for this case is not documented here, so the reply
+        // carries only the return_msg that clients match on.
+        return Err(Fail::new("Bill Creating"));
     }
     Ok(day)
 }

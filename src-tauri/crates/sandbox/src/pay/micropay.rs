@@ -7,7 +7,6 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use wxpay::Fields;
 
 use super::order::order_fields;
@@ -44,7 +43,7 @@ fn handle_micropay(app: &App, request: &PayRequest) -> Result<Response, Fail> {
 
     let mut ledger = app.settled_ledger();
     let mut rng = rand::thread_rng();
-    let outcome = micropay::micropay(&mut ledger, new_order, Utc::now(), &mut rng);
+    let outcome = micropay::micropay(&mut ledger, new_order, app.clock.now(), &mut rng);
     if App::save(&mut ledger).is_err() {
         return Ok(system_error(app, request.sign_type));
     }
@@ -75,7 +74,7 @@ pub async fn reverse(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let Some(index) = ledger.find_order(transaction_id, out_trade_no) else {
         return reject(&app, request.sign_type, &BizError::OrderNotExist);
     };
-    if let Err(err) = micropay::reverse(&mut ledger, index, Utc::now()) {
+    if let Err(err) = micropay::reverse(&mut ledger, index, app.clock.now()) {
         return reject(&app, request.sign_type, &err);
     }
     if App::save(&mut ledger).is_err() {

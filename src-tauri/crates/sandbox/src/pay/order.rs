@@ -5,7 +5,6 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use wxpay::{Fields, TradeState, TradeType};
 
 use super::{accept, fail, put, reject, success, system_error, Fail, PayRequest};
@@ -40,7 +39,7 @@ fn handle_unified_order(app: &App, request: &PayRequest) -> Result<Response, Fai
 
     let mut ledger = app.settled_ledger();
     let mut rng = rand::thread_rng();
-    let index = match trade::unified_order(&mut ledger, new_order, Utc::now(), &mut rng) {
+    let index = match trade::unified_order(&mut ledger, new_order, app.clock.now(), &mut rng) {
         Ok(index) => index,
         Err(err) => return Ok(reject(app, request.sign_type, &err)),
     };
@@ -201,7 +200,7 @@ pub async fn close_order(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let Some(index) = ledger.find_order(None, Some(out_trade_no)) else {
         return reject(&app, request.sign_type, &BizError::OrderNotExist);
     };
-    if let Err(err) = trade::close_order(&mut ledger, index, Utc::now()) {
+    if let Err(err) = trade::close_order(&mut ledger, index, app.clock.now()) {
         return reject(&app, request.sign_type, &err);
     }
     if App::save(&mut ledger).is_err() {

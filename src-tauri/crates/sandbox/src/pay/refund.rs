@@ -6,7 +6,6 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use wxpay::Fields;
 
 use super::{accept, put, reject, success, system_error, Fail, PayRequest};
@@ -73,7 +72,7 @@ fn handle(app: &App, request: &PayRequest) -> Result<Response, Fail> {
         notify_url: request.get("notify_url").map(str::to_owned),
     };
     let mut rng = rand::thread_rng();
-    let (index, n) = match trade::refund(&mut ledger, refund_request, Utc::now(), &mut rng) {
+    let (index, n) = match trade::refund(&mut ledger, refund_request, app.clock.now(), &mut rng) {
         Ok(position) => position,
         Err(err) => return Ok(reject(app, request.sign_type, &err)),
     };
