@@ -31,6 +31,7 @@ fn main() {
         "sandbox_pay_order",
         "sandbox_add_fault",
         "sandbox_clear_faults",
+        "sandbox_clear_faults_for",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

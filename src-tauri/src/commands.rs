@@ -281,3 +281,11 @@ pub async fn sandbox_add_fault(
 pub async fn sandbox_clear_faults(console: State<'_, Console>) -> Reply<SandboxState> {
     console.sandbox_clear_faults().await
 }
+
+#[tauri::command]
+pub async fn sandbox_clear_faults_for(
+    console: State<'_, Console>,
+    path: String,
+) -> Reply<SandboxState> {
+    console.sandbox_clear_faults_for(&path).await
+}

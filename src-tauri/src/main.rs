@@ -63,6 +63,7 @@ fn main() {
             commands::sandbox_pay_order,
             commands::sandbox_add_fault,
             commands::sandbox_clear_faults,
+            commands::sandbox_clear_faults_for,
         ])
         .run(tauri::generate_context!());
 

@@ -54,7 +54,19 @@ export const FAKE_REQ_INFO =
 
 const FAKE_APPID = 'wx2421b1c4370ec43b';
 const FAKE_MCH_ID = '10000100';
-const FAKE_FAULT_KINDS = ['system_error', 'reply_lost', 'delay'];
+const FAKE_FAULT_KINDS = [
+  'system_error',
+  'reply_lost',
+  'delay',
+  'timeout',
+  'connection_reset',
+  'http_status:503',
+  'bizerr_need_retry',
+  'frequency_limited',
+  'bad_signature',
+  'truncated_xml',
+  'business_error:NOTENOUGH',
+];
 const FAKE_FAULT_PATHS = ['/pay/orderquery', '/pay/refundquery', '/secapi/pay/refund'];
 
 /** The receiving end of a Tauri Channel: the UI's Channel object itself under mockIPC. */
@@ -221,6 +233,11 @@ export class FakeBackend {
       },
       sandbox_pay_order: () => this.payOrder(String(args.outTradeNo)),
       sandbox_add_fault: () => this.addFault(args.fault as FaultView),
+      sandbox_clear_faults_for: () => {
+        this.#requireSandbox();
+        this.#faults = this.#faults.filter((fault) => fault.path !== args.path);
+        return this.sandboxState();
+      },
       sandbox_clear_faults: () => {
         this.#requireSandbox();
         this.#faults = [];
@@ -830,7 +847,7 @@ export class FakeBackend {
 
   addFault(fault: FaultView): SandboxState {
     this.#requireSandbox();
-    if (!FAKE_FAULT_KINDS.includes(fault.kind) || fault.count < 1) {
+    if (!FAKE_FAULT_KINDS.includes(fault.kind) || fault.count < 0) {
       throw appError(
         'INVALID_FAULT',
         `故障设置无效：${fault.kind} × ${fault.count}。`,

@@ -205,5 +205,9 @@ export function sandboxClearFaults(): Promise<SandboxState> {
   return call('sandbox_clear_faults');
 }
 
+export function sandboxClearFaultsFor(path: string): Promise<SandboxState> {
+  return call('sandbox_clear_faults_for', { path });
+}
+
 /** Name of the event the app menu's "import bill" item emits. */
 export const IMPORT_BILL_EVENT = 'import-bill';

@@ -424,6 +424,43 @@ export const messages = {
     en: 'Reply lost after handling (outcome unknown)',
   },
   'sandbox.kind.delay': { zh: '延迟应答', en: 'Latency' },
+  'sandbox.kind.timeout': {
+    zh: '超时（挂起后断开，不处理）',
+    en: 'Timeout (held, then dropped unhandled)',
+  },
+  'sandbox.kind.connection_reset': {
+    zh: '连接重置（不处理）',
+    en: 'Connection reset (not handled)',
+  },
+  'sandbox.kind.http_status': { zh: 'HTTP {status}（不处理）', en: 'HTTP {status} (not handled)' },
+  'sandbox.kind.bizerr_need_retry': {
+    zh: 'BIZERR_NEED_RETRY（需重试）',
+    en: 'BIZERR_NEED_RETRY (retry needed)',
+  },
+  'sandbox.kind.frequency_limited': {
+    zh: 'FREQUENCY_LIMITED（频率限制）',
+    en: 'FREQUENCY_LIMITED (rate limited)',
+  },
+  'sandbox.kind.bad_signature': {
+    zh: '应答签名错误（已处理）',
+    en: 'Bad reply signature (handled)',
+  },
+  'sandbox.kind.truncated_xml': {
+    zh: '应答 XML 被截断（已处理）',
+    en: 'Truncated reply XML (handled)',
+  },
+  'sandbox.kind.business_error': { zh: '业务错误 {code}', en: 'Business error {code}' },
+  'sandbox.countHint': {
+    zh: '受影响的请求数；0 表示一直生效，直到清除',
+    en: 'Requests affected; 0 keeps it armed until cleared',
+  },
+  'sandbox.untilCleared': { zh: '直到清除', en: 'Until cleared' },
+  'sandbox.clearPath': { zh: '清除', en: 'Clear' },
+  'sandbox.clearPathOf': { zh: '清除 {path} 的故障', en: 'Clear the faults of {path}' },
+  'sandbox.clearedPathNotice': {
+    zh: '已清除 {path} 的故障',
+    en: 'The faults of {path} were cleared',
+  },
   'sandbox.invalidAmount': {
     zh: '金额格式不正确，例如 100.00',
     en: 'The amount is not valid; write it like 100.00',

@@ -135,3 +135,56 @@ async fn fault_fails_next_query_then_clears() {
         .expect_err("unknown kind");
     assert_eq!(unknown.code, "INVALID_FAULT");
 }
+
+#[tokio::test]
+async fn standing_fault_holds_until_path_cleared() {
+    let keyed = keyed::open_keyed().await;
+    let console = keyed.console();
+    keyed.place_unpaid_order("PANEL20261105003", 1_200).await;
+    let kinds = console.sandbox_state().await.expect("state").fault_kinds;
+    for kind in [
+        "timeout",
+        "http_status:503",
+        "bizerr_need_retry",
+        "truncated_xml",
+    ] {
+        assert!(kinds.contains(&kind.to_owned()), "{kind} is not offered");
+    }
+
+    let armed = console
+        .sandbox_add_fault(FaultView {
+            path: "/pay/orderquery".into(),
+            kind: "http_status:503".into(),
+            count: 0,
+            delay_ms: 0,
+        })
+        .await
+        .expect("arm");
+    assert_eq!(armed.faults[0].kind, "http_status:503");
+    assert_eq!(armed.faults[0].count, 0);
+    console
+        .sandbox_add_fault(FaultView {
+            path: "/pay/refundquery".into(),
+            kind: "bizerr_need_retry".into(),
+            count: 2,
+            delay_ms: 0,
+        })
+        .await
+        .expect("arm");
+
+    for _ in 0..2 {
+        let failed = console.query_order("PANEL20261105003").await;
+        assert!(failed.is_err(), "the 503 fault let a query through");
+    }
+    let cleared = console
+        .sandbox_clear_faults_for("/pay/orderquery")
+        .await
+        .expect("clear one path");
+    assert_eq!(cleared.faults.len(), 1);
+    assert_eq!(cleared.faults[0].path, "/pay/refundquery");
+    let detail = console
+        .query_order("PANEL20261105003")
+        .await
+        .expect("query");
+    assert_eq!(detail.order.trade_state, "NOTPAY");
+}

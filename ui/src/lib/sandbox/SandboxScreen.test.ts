@@ -130,6 +130,32 @@ describe('SandboxScreen faults', () => {
   });
 });
 
+describe('SandboxScreen standing faults', () => {
+  it('keeps a count of 0 until its path is cleared', async () => {
+    const backend = setUp();
+    await screen.findByTestId('faults-empty');
+
+    await fireEvent.change(screen.getByTestId('fault-kind'), {
+      target: { value: 'http_status:503' },
+    });
+    await fireEvent.input(screen.getByTestId('fault-count'), { target: { value: '0' } });
+    await fireEvent.click(screen.getByTestId('fault-arm'));
+
+    const row = await screen.findByTestId('fault-row');
+    expect(row.textContent).toContain('HTTP 503（不处理）');
+    expect(row.textContent).toContain('直到清除');
+    const armed = backend.calls.find((call) => call.command === 'sandbox_add_fault');
+    expect(armed?.args.fault).toMatchObject({ kind: 'http_status:503', count: 0, delay_ms: 0 });
+
+    await fireEvent.click(screen.getByTestId('fault-clear-path'));
+
+    await screen.findByTestId('faults-empty');
+    const cleared = backend.calls.find((call) => call.command === 'sandbox_clear_faults_for');
+    expect(cleared?.args.path).toBe('/pay/orderquery');
+    expect(screen.getByTestId('sandbox-notice').textContent).toContain('/pay/orderquery');
+  });
+});
+
 describe('SandboxScreen live profile', () => {
   it('says there is no simulator', async () => {
     const backend = setUp({ mode: 'live' });
