@@ -66,6 +66,10 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/refund_delay", post(refund_delay_route))
         .route("/password_delay", post(password_delay_route))
         .route("/tokens/expire", post(expire_tokens_route))
+        .route(
+            "/tokens/limits",
+            get(token_limits_route).post(set_token_limits_route),
+        )
         .route("/user_actions", get(user_actions))
         .route("/clock", get(clock_route).post(set_clock_route))
         .route("/notify", post(notify_route))
@@ -257,6 +261,36 @@ async fn clear_faults(
         None => faults.clear(),
     }
     Json(json!({ "faults": *faults })).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenLimitsBody {
+    ip_allow_list: Option<Vec<std::net::IpAddr>>,
+    token_quota: Option<u32>,
+    stable_token_quota: Option<u32>,
+}
+
+async fn token_limits_route(State(app): State<Arc<App>>) -> Response {
+    Json(json!({ "limits": *app.token_limits() })).into_response()
+}
+
+/// Sets the IP allow-list (empty allows every caller) and the daily quotas.
+async fn set_token_limits_route(
+    State(app): State<Arc<App>>,
+    Json(body): Json<TokenLimitsBody>,
+) -> Response {
+    let mut limits = app.token_limits();
+    if let Some(ips) = body.ip_allow_list {
+        limits.ip_allow_list = ips;
+    }
+    if let Some(quota) = body.token_quota {
+        limits.token_quota = quota;
+    }
+    if let Some(quota) = body.stable_token_quota {
+        limits.stable_token_quota = quota;
+    }
+    tracing::info!(allow_list = ?limits.ip_allow_list, token_quota = limits.token_quota, stable_token_quota = limits.stable_token_quota, "token limits set");
+    Json(json!({ "limits": *limits })).into_response()
 }
 
 #[derive(Debug, Deserialize)]

@@ -12,6 +12,7 @@ use wxpay::ApiKey;
 use crate::clock::SimClock;
 use crate::faults::Fault;
 use crate::ledger::{Ledger, LedgerError};
+use crate::mp::limits::TokenLimits;
 use crate::notify;
 
 /// Shared handler state.
@@ -30,6 +31,8 @@ pub struct App {
     pub clock: Arc<SimClock>,
     /// Whether acknowledged notifies are sent once more, as WeChat sometimes does.
     pub duplicate_notifies: AtomicBool,
+    /// Access token limits and today's counts; kept in memory only.
+    token_limits: Mutex<TokenLimits>,
 }
 
 /// An OAuth code and the visitor it stands for.
@@ -59,6 +62,7 @@ impl App {
             faults: Mutex::new(Vec::new()),
             clock: Arc::new(SimClock::default()),
             duplicate_notifies: AtomicBool::new(false),
+            token_limits: Mutex::new(TokenLimits::default()),
         }
     }
 
@@ -88,6 +92,12 @@ impl App {
 
     pub fn faults(&self) -> MutexGuard<'_, Vec<Fault>> {
         self.faults.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn token_limits(&self) -> MutexGuard<'_, TokenLimits> {
+        self.token_limits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn oauth_codes(&self) -> MutexGuard<'_, HashMap<String, OAuthCode>> {

@@ -288,6 +288,20 @@ impl SandboxHandle {
             .store(duplicate, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Sets the caller IPs allowed to fetch access tokens; others get 40164. An empty
+    /// list allows every caller, and loopback callers are 127.0.0.1.
+    pub fn set_token_ip_allow_list(&self, ips: Vec<std::net::IpAddr>) {
+        self.app.token_limits().ip_allow_list = ips;
+    }
+
+    /// Sets the daily call quotas of cgi-bin/token and cgi-bin/stable_token (45009 past
+    /// them; WeChat's defaults are 2000 and 500,000).
+    pub fn set_token_daily_quota(&self, token: u32, stable_token: u32) {
+        let mut limits = self.app.token_limits();
+        limits.token_quota = token;
+        limits.stable_token_quota = stable_token;
+    }
+
     /// Sets how long new refunds stay PROCESSING before they turn SUCCESS.
     pub fn set_refund_delay(&self, delay: std::time::Duration) -> Result<(), AdminError> {
         admin::set_refund_delay(&self.app, delay)

@@ -37,6 +37,10 @@ pub struct ClientCert {
     pub common_name: Option<String>,
 }
 
+/// The address of the client a request came from, put into every request's extensions.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub SocketAddr);
+
 /// Builds the router of every path the simulator serves.
 pub fn router(app: Arc<App>) -> Router {
     // Pay API certificate rules: refunds, reversals and fund-flow bills need the
@@ -138,6 +142,7 @@ async fn serve_connection(acceptor: TlsAcceptor, tcp: TcpStream, peer: SocketAdd
 
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
         request.extensions_mut().insert(client_cert.clone());
+        request.extensions_mut().insert(Peer(peer));
         let router = router.clone();
         async move {
             let response = match router.oneshot(request).await {

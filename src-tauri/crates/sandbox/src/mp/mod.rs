@@ -2,6 +2,7 @@
 //! API's data sources and user actions. Replies use WeChat's `{errcode, errmsg}` shape.
 
 pub mod actions;
+pub mod limits;
 pub mod oauth;
 pub mod sets;
 pub mod token;

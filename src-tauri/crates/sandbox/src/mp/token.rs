@@ -1,21 +1,25 @@
 //! Access tokens: cgi-bin/token, where each fetch replaces the previous token after a
 //! five-minute overlap, and cgi-bin/stable_token, which returns the same token while it
-//! is valid and a new one only on force_refresh or in its last five minutes.
+//! is valid and a new one only on force_refresh or in its last five minutes. Both check
+//! the limits first.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::limits::TokenPath;
 use super::{error, json_reply, MpError};
 use crate::app::App;
 use crate::ids;
 use crate::ledger::Ledger;
 use crate::model::IssuedToken;
+use crate::server::Peer;
 
 /// Lifetime of an access token (expires_in).
 const TOKEN_LIFETIME: Duration = Duration::seconds(7200);
@@ -43,7 +47,11 @@ pub struct TokenQuery {
     secret: Option<String>,
 }
 
-pub async fn stable_token(State(app): State<Arc<App>>, body: Bytes) -> Response {
+pub async fn stable_token(
+    State(app): State<Arc<App>>,
+    peer: Option<Extension<Peer>>,
+    body: Bytes,
+) -> Response {
     let Ok(request) = serde_json::from_slice::<StableTokenRequest>(&body) else {
         return error(47001, "data format error: the body must be a JSON object");
     };
@@ -52,8 +60,17 @@ pub async fn stable_token(State(app): State<Arc<App>>, body: Bytes) -> Response 
     {
         return reply.into_response();
     }
-
     let now = app.clock.now();
+    if let Err(reply) = admit(
+        &app,
+        TokenPath::StableToken,
+        peer,
+        now,
+        request.force_refresh,
+    ) {
+        return reply.into_response();
+    }
+
     let overlap = app.clock.scaled(OVERLAP);
     let mut ledger = app.ledger();
     forget_old(&mut ledger, now);
@@ -77,12 +94,19 @@ pub async fn stable_token(State(app): State<Arc<App>>, body: Bytes) -> Response 
     token_reply(&ledger.state.mp.tokens[index], now)
 }
 
-pub async fn token(State(app): State<Arc<App>>, Query(query): Query<TokenQuery>) -> Response {
+pub async fn token(
+    State(app): State<Arc<App>>,
+    peer: Option<Extension<Peer>>,
+    Query(query): Query<TokenQuery>,
+) -> Response {
     if let Err(reply) = check_credentials(&app, &query.grant_type, &query.appid, &query.secret) {
         return reply.into_response();
     }
-
     let now = app.clock.now();
+    if let Err(reply) = admit(&app, TokenPath::Token, peer, now, false) {
+        return reply.into_response();
+    }
+
     let mut ledger = app.ledger();
     forget_old(&mut ledger, now);
     for old in ledger.state.mp.tokens.iter_mut().filter(|t| !t.stable) {
@@ -95,6 +119,35 @@ pub async fn token(State(app): State<Arc<App>>, Query(query): Query<TokenQuery>)
         return error(-1, "system error");
     }
     token_reply(&ledger.state.mp.tokens[index], now)
+}
+
+/// Applies the IP allow-list, the daily quota and the force_refresh rule, logging a
+/// rejection with the caller.
+fn admit(
+    app: &App,
+    path: TokenPath,
+    peer: Option<Extension<Peer>>,
+    now: DateTime<Utc>,
+    force_refresh: bool,
+) -> Result<(), MpError> {
+    let caller = peer.map(|Extension(Peer(addr))| addr.ip());
+    let mut limits = app.token_limits();
+    let admitted = limits.admit(path, caller, now).and_then(|()| {
+        if force_refresh {
+            limits.force_refresh(&app.clock, now)
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(err) = &admitted {
+        tracing::info!(
+            ?path,
+            ?caller,
+            errcode = err.errcode,
+            "token request rejected"
+        );
+    }
+    admitted
 }
 
 fn check_credentials(
