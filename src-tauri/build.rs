@@ -8,6 +8,7 @@ fn main() {
         "order_totals",
         "order_detail",
         "query_order",
+        "collect_native",
         "refund_order",
         "follow_refund",
         "pick_and_import_bill",

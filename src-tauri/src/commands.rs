@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
 use console::dto::{
-    AdActionView, AppError, AppStatus, DecodedNotify, ExportProgress, ExportReport, FaultView,
-    ImportReport, OAuthIdentity, OAuthLink, OrderCursor, OrderDetail, OrderFilter, OrderPage,
-    OrderTotals, RefundInput, RefundView, SandboxRedirect, SandboxState, SignatureCheck,
-    SyncProgress, SyncReport, TokenStatusView, UserActionInput, UserActionPreview,
+    AdActionView, AppError, AppStatus, CollectInput, CollectResult, DecodedNotify, ExportProgress,
+    ExportReport, FaultView, ImportReport, OAuthIdentity, OAuthLink, OrderCursor, OrderDetail,
+    OrderFilter, OrderPage, OrderTotals, RefundInput, RefundView, SandboxRedirect, SandboxState,
+    SignatureCheck, SyncProgress, SyncReport, TokenStatusView, UserActionInput, UserActionPreview,
 };
 use console::export::CancelToken;
 use console::Console;
@@ -65,6 +65,14 @@ pub async fn order_detail(console: State<'_, Console>, out_trade_no: String) -> 
 #[tauri::command]
 pub async fn query_order(console: State<'_, Console>, out_trade_no: String) -> Reply<OrderDetail> {
     console.query_order(&out_trade_no).await
+}
+
+#[tauri::command]
+pub async fn collect_native(
+    console: State<'_, Console>,
+    input: CollectInput,
+) -> Reply<CollectResult> {
+    console.collect_native(input).await
 }
 
 #[tauri::command]

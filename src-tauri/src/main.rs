@@ -40,6 +40,7 @@ fn main() {
             commands::order_totals,
             commands::order_detail,
             commands::query_order,
+            commands::collect_native,
             commands::refund_order,
             commands::follow_refund,
             commands::pick_and_import_bill,
