@@ -1,6 +1,6 @@
 // Drives the built console in Chromium against the fake backend through the CSV export,
-// the Tools screen (OAuth with its QR code, signature checker, notify decoder) and the
-// sandbox panel, under the app's CSP.
+// the Tools screen (OAuth with its QR code, signature checker, notify decoder), the
+// Collect screen and the sandbox panel, under the app's CSP.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -170,6 +170,75 @@ test('sandbox panel tops up, pays an order and arms a fault', async () => {
 
   await byTestId(page, 'fault-clear').click();
   await byTestId(page, 'faults-empty').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('collect shows a QR code and waits until paid', async () => {
+  const { page, context, problems } = await openConsole(browser, server.url, fakeSource);
+  await byTestId(page, 'nav-collect').click();
+
+  await byTestId(page, 'collect-amount').fill('0');
+  await byTestId(page, 'collect-body').fill('咖啡');
+  assert.match(await byTestId(page, 'collect-amount-error').innerText(), /必须大于 0/);
+  await byTestId(page, 'collect-body').fill('茶'.repeat(43));
+  assert.match(await byTestId(page, 'collect-body-error').innerText(), /129 字节/);
+
+  await byTestId(page, 'collect-amount').fill('12.34');
+  await byTestId(page, 'collect-body').fill('拿铁 大杯');
+  await byTestId(page, 'collect-create').click();
+  const qr = byTestId(page, 'collect-qr');
+  await qr.waitFor();
+  assert.match(await qr.getAttribute('src'), /^data:image\/svg\+xml/);
+  assert.match(await qr.getAttribute('data-code-url'), /^weixin:\/\/wxpay\/bizpayurl\?pr=/);
+  assert.equal(await byTestId(page, 'collect-total').innerText(), '¥12.34');
+  const outTradeNo = await byTestId(page, 'collect-order-no').innerText();
+  const created = await page.evaluate(
+    (no) => window.__fake.backend.records.find(({ row }) => row.out_trade_no === no)?.row,
+    outTradeNo,
+  );
+  assert.equal(created.total_fee, 1234);
+  assert.equal(created.body, '拿铁 大杯');
+  assert.equal(await byTestId(page, 'collect-status').getAttribute('data-state'), 'NOTPAY');
+
+  // The status comes from polling order_detail, so a payment made elsewhere shows up too.
+  await page.evaluate((no) => {
+    window.__fake.backend.payOrder(no);
+  }, outTradeNo);
+  await page.locator('[data-testid="collect-status"][data-state="SUCCESS"]').waitFor();
+  assert.match(await byTestId(page, 'collect-status').innerText(), /支付成功/);
+  await page.screenshot({ path: join(resultsDir, 'collect-paid.png'), fullPage: true });
+
+  // A second order, paid with the sandbox button.
+  await byTestId(page, 'collect-new').click();
+  await byTestId(page, 'collect-amount').fill('3');
+  await byTestId(page, 'collect-create').click();
+  await page.locator('[data-testid="collect-status"][data-state="NOTPAY"]').waitFor();
+  await byTestId(page, 'collect-simulate-pay').click();
+  await page.locator('[data-testid="collect-status"][data-state="SUCCESS"]').waitFor();
+  const calls = await page.evaluate(() =>
+    window.__fake.backend.calls.map(({ command }) => command),
+  );
+  assert.ok(calls.includes('sandbox_pay_order'));
+  assert.ok(calls.includes('order_detail'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('collect in live mode explains the error in English', async () => {
+  const { page, context, problems } = await openConsole(browser, server.url, fakeSource, {
+    mode: 'live',
+  });
+  await byTestId(page, 'lang-switch').selectOption('en');
+  await byTestId(page, 'nav-collect').click();
+  await byTestId(page, 'collect-amount').fill('1.5');
+  await byTestId(page, 'collect-body').fill('Tea');
+  await byTestId(page, 'collect-create').click();
+  const banner = page.locator('[data-testid="error-banner"][data-code="NO_NOTIFY_URL"]');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /In live mode WeChat cannot reach this computer/);
+  assert.equal(await byTestId(page, 'collect-qr').count(), 0);
+  assert.equal(await byTestId(page, 'collect-simulate-pay').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -3,6 +3,8 @@
 import type { AdActionView } from '$lib/bindings/AdActionView';
 import type { AppError } from '$lib/bindings/AppError';
 import type { AppStatus } from '$lib/bindings/AppStatus';
+import type { CollectInput } from '$lib/bindings/CollectInput';
+import type { CollectResult } from '$lib/bindings/CollectResult';
 import type { DecodedNotify } from '$lib/bindings/DecodedNotify';
 import type { ExportProgress } from '$lib/bindings/ExportProgress';
 import type { ExportReport } from '$lib/bindings/ExportReport';
@@ -168,6 +170,7 @@ export class FakeBackend {
   #balance = 1_000_000;
   #refundDelayMs = 3000;
   #faults: FaultView[] = [];
+  #collectCounter = 0;
 
   constructor(options: FakeOptions = {}) {
     this.options = {
@@ -202,6 +205,7 @@ export class FakeBackend {
       order_totals: () => this.totals(args.filter as OrderFilter),
       order_detail: () => this.detail(args.outTradeNo as string),
       query_order: () => this.query(args.outTradeNo as string),
+      collect_native: () => this.collect(args.input as CollectInput),
       refund_order: () => this.refund(args.input as RefundInput),
       follow_refund: () =>
         this.follow(args.outRefundNo as string, args.onUpdate as ChannelLike<RefundView>),
@@ -399,6 +403,57 @@ export class FakeBackend {
       summary: `trade_state ${record.row.trade_state}`,
     });
     return this.detail(outTradeNo);
+  }
+
+  collect(input: CollectInput): CollectResult {
+    if (!Number.isSafeInteger(input.total_fee) || input.total_fee <= 0) {
+      throw appError(
+        'INVALID_AMOUNT',
+        `收款金额 ${input.total_fee} 分无效，必须大于 ¥0.00。`,
+        `The amount of ${input.total_fee} fen is invalid: it must be above ¥0.00.`,
+      );
+    }
+    if (this.options.mode === 'live') {
+      throw appError(
+        'NO_NOTIFY_URL',
+        '实盘模式下桌面端无法接收微信支付通知，请在商户服务器上下单收款。',
+        "In live mode WeChat cannot reach this computer with payment notifies. Create the order on the shop's server instead.",
+      );
+    }
+    const body = input.body.trim();
+    const bytes = new TextEncoder().encode(body).length;
+    if (bytes === 0 || bytes > 128) {
+      throw appError(
+        'INVALID_FIELD',
+        `商品描述 body 必须为 1 到 128 字节，现在是 ${bytes} 字节。`,
+        `The body must be 1 to 128 bytes; it is ${bytes}.`,
+      );
+    }
+    this.#collectCounter += 1;
+    const now = Math.floor(Date.now() / 1000);
+    const outTradeNo = `C${dateIn(now, TIME_ZONE).replaceAll('-', '')}${String(this.#collectCounter).padStart(6, '0')}`;
+    const row: OrderRow = {
+      id: this.records.length + 1,
+      out_trade_no: outTradeNo,
+      transaction_id: null,
+      trade_type: 'NATIVE',
+      trade_state: 'NOTPAY',
+      total_fee: input.total_fee,
+      refunded_fee: 0,
+      body,
+      openid: null,
+      created_at: now,
+      paid_at: null,
+    };
+    this.records.unshift({
+      row,
+      refunds: [],
+      timeline: [{ at: now, kind: 'created', summary: body }],
+    });
+    return {
+      order: { ...row },
+      code_url: `weixin://wxpay/bizpayurl?pr=${outTradeNo.slice(-7)}`,
+    };
   }
 
   refund(input: RefundInput): RefundView {

@@ -4,6 +4,8 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AdActionView } from '$lib/bindings/AdActionView';
 import type { AppError } from '$lib/bindings/AppError';
 import type { AppStatus } from '$lib/bindings/AppStatus';
+import type { CollectInput } from '$lib/bindings/CollectInput';
+import type { CollectResult } from '$lib/bindings/CollectResult';
 import type { DecodedNotify } from '$lib/bindings/DecodedNotify';
 import type { ExportProgress } from '$lib/bindings/ExportProgress';
 import type { ExportReport } from '$lib/bindings/ExportReport';
@@ -100,6 +102,10 @@ export function orderDetail(outTradeNo: string): Promise<OrderDetail> {
 
 export function queryOrder(outTradeNo: string): Promise<OrderDetail> {
   return call('query_order', { outTradeNo });
+}
+
+export function collectNative(input: CollectInput): Promise<CollectResult> {
+  return call('collect_native', { input });
 }
 
 export function refundOrder(input: RefundInput): Promise<RefundView> {
