@@ -18,7 +18,7 @@ use crate::app::App;
 use crate::faults::Fault;
 use crate::ledger::LedgerError;
 use crate::notify;
-use crate::trade::{self, BizError, Payer};
+use crate::trade::{self, BizError, Payer, PayerBehaviour};
 
 /// Errors of admin calls.
 #[derive(Debug, thiserror::Error)]
@@ -81,19 +81,34 @@ pub fn routes() -> Router<Arc<App>> {
 
 /// Pays an unpaid order and sends the payment notify when its notify_url is on loopback.
 pub fn pay_order(app: &App, out_trade_no: &str, payer: Payer) -> Result<(), AdminError> {
+    pay_order_as(app, out_trade_no, payer, PayerBehaviour::Instant)
+}
+
+/// Applies a payer's behaviour to an unpaid order. Only an instant payment notifies at
+/// once; a slow one notifies when it settles.
+pub fn pay_order_as(
+    app: &App,
+    out_trade_no: &str,
+    payer: Payer,
+    behaviour: PayerBehaviour,
+) -> Result<(), AdminError> {
     let mut ledger = app.ledger();
     let index = ledger
         .find_order(None, Some(out_trade_no))
         .ok_or_else(|| AdminError::OrderNotFound(out_trade_no.to_owned()))?;
     let mut rng = rand::thread_rng();
-    trade::pay_order(&mut ledger, index, payer, app.clock.now(), &mut rng).map_err(|err| {
+    let now = app.clock.now();
+    trade::pay_order_as(&mut ledger, index, payer, behaviour, now, &mut rng).map_err(|err| {
         AdminError::NotPayable {
             out_trade_no: out_trade_no.to_owned(),
             err,
         }
     })?;
     App::save(&mut ledger)?;
-    notify::send_payment_notify(app, ledger.order(index));
+    if behaviour == PayerBehaviour::Instant {
+        notify::send_payment_notify(app, ledger.order(index));
+    }
+    tracing::info!(%out_trade_no, ?behaviour, "simulated payer acted");
     Ok(())
 }
 
@@ -178,6 +193,24 @@ async fn top_up_route(State(app): State<Arc<App>>, Json(body): Json<TopUpBody>) 
 struct PayBody {
     openid: Option<String>,
     bank_type: Option<String>,
+    /// instant (the default), slow, cancel or no_balance.
+    behaviour: Option<String>,
+    /// How long a slow payer takes; 5000 when absent.
+    delay_ms: Option<u64>,
+}
+
+/// How long a slow payer takes when the request sets no delay_ms.
+const SLOW_PAYER_DEFAULT_MS: u64 = 5000;
+
+fn parse_behaviour(name: Option<&str>, delay_ms: Option<u64>) -> Option<PayerBehaviour> {
+    let delay = Duration::from_millis(delay_ms.unwrap_or(SLOW_PAYER_DEFAULT_MS));
+    match name.unwrap_or("instant") {
+        "instant" => Some(PayerBehaviour::Instant),
+        "slow" => Some(PayerBehaviour::Slow(delay)),
+        "cancel" => Some(PayerBehaviour::Cancel),
+        "no_balance" | "no-balance" => Some(PayerBehaviour::NoBalance),
+        _ => None,
+    }
 }
 
 async fn pay_route(
@@ -186,17 +219,26 @@ async fn pay_route(
     body: Option<Json<PayBody>>,
 ) -> Response {
     let body = body.map(|Json(b)| b).unwrap_or_default();
+    let Some(behaviour) = parse_behaviour(body.behaviour.as_deref(), body.delay_ms) else {
+        let message = format!(
+            "unknown payer behaviour {}: expected instant, slow, cancel or no_balance",
+            body.behaviour.unwrap_or_default()
+        );
+        let reply = json!({ "error": "INVALID_BEHAVIOUR", "message": message });
+        return (StatusCode::BAD_REQUEST, Json(reply)).into_response();
+    };
     let payer = Payer {
         openid: body.openid,
         bank_type: body.bank_type,
     };
-    match pay_order(&app, &out_trade_no, payer) {
+    match pay_order_as(&app, &out_trade_no, payer, behaviour) {
         Ok(()) => {
             let ledger = app.ledger();
             let order = ledger
                 .find_order(None, Some(&out_trade_no))
                 .map(|index| ledger.order(index).clone());
-            Json(json!({ "paid": true, "order": order })).into_response()
+            let paid = behaviour == PayerBehaviour::Instant;
+            Json(json!({ "paid": paid, "order": order })).into_response()
         }
         Err(err) => err.into_response(),
     }

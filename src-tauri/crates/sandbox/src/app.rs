@@ -74,7 +74,7 @@ impl App {
 
     /// Locks the ledger after settling whatever came due (refunds leaving PROCESSING,
     /// customers who entered their password), saving when anything changed and sending
-    /// the refund notifies of settled refunds.
+    /// the notifies of settled refunds and payments.
     pub fn settled_ledger(&self) -> MutexGuard<'_, Ledger> {
         let mut ledger = self.ledger();
         let settled = ledger.settle_due(self.clock.now());
@@ -82,6 +82,9 @@ impl App {
             // The reply reports the settled state either way; a failed save only means
             // the next start settles the same records again.
             let _ = App::save(&mut ledger);
+        }
+        for index in settled.paid {
+            notify::send_payment_notify(self, ledger.order(index));
         }
         for (index, n) in settled.refunds {
             let order = ledger.order(index);

@@ -69,8 +69,10 @@ pub struct Ledger {
 /// Changes made by one settling pass.
 #[derive(Debug, Default)]
 pub struct Settled {
-    /// Payment-code orders that turned SUCCESS.
+    /// Orders whose customer finished entering the password and that turned SUCCESS.
     pub orders: usize,
+    /// Indexes of those orders, for their payment notifies.
+    pub paid: Vec<usize>,
     /// Refunds that turned SUCCESS.
     pub refunds: Vec<RefundPos>,
 }
@@ -229,7 +231,7 @@ impl Ledger {
     }
 
     /// Moves every processing refund whose delay has passed to SUCCESS, and every
-    /// payment-code order whose customer has entered the password to SUCCESS.
+    /// USERPAYING order whose customer has entered the password to SUCCESS.
     pub fn settle_due(&mut self, now: DateTime<Utc>) -> Settled {
         let mut settled = Settled::default();
         for (index, order) in self.state.orders.iter_mut().enumerate() {
@@ -239,6 +241,7 @@ impl Ledger {
                     order.paid_at = Some(pays_at);
                     order.pays_at = None;
                     settled.orders += 1;
+                    settled.paid.push(index);
                     self.dirty.insert(index);
                 }
             }

@@ -38,6 +38,7 @@ pub use err_codes::ERR_CODES;
 pub use faults::{Fault, FaultKind, UnknownFaultKind};
 pub use ledger::LedgerError;
 pub use tls::TlsError;
+pub use trade::PayerBehaviour;
 
 use app::App;
 use ledger::{Ledger, LedgerSeed};
@@ -219,6 +220,17 @@ impl SandboxHandle {
     /// Pays an unpaid order as the customer would; same as the admin API's pay call.
     pub fn pay_order(&self, out_trade_no: &str) -> Result<(), AdminError> {
         admin::pay_order(&self.app, out_trade_no, trade::Payer::default())
+    }
+
+    /// Applies a simulated payer's behaviour to an unpaid order: pay at once, pay after
+    /// a password delay (USERPAYING meanwhile, notify when paid), cancel, or fail for
+    /// lack of balance (both PAYERROR).
+    pub fn pay_order_as(
+        &self,
+        out_trade_no: &str,
+        behaviour: PayerBehaviour,
+    ) -> Result<(), AdminError> {
+        admin::pay_order_as(&self.app, out_trade_no, trade::Payer::default(), behaviour)
     }
 
     /// Sets the merchant balance that refunds are paid from.

@@ -218,6 +218,54 @@ pub fn pay_order<R: Rng>(
     Ok(())
 }
 
+/// How the simulated customer of an unpaid order behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayerBehaviour {
+    /// Pays at once.
+    Instant,
+    /// Enters the password for this long: the order is USERPAYING, then SUCCESS.
+    Slow(std::time::Duration),
+    /// Cancels at the password prompt: the order turns PAYERROR and can be paid again.
+    Cancel,
+    /// Has too little money in the account: the order turns PAYERROR.
+    NoBalance,
+}
+
+/// Applies a payer's behaviour to an unpaid order.
+pub fn pay_order_as<R: Rng>(
+    ledger: &mut Ledger,
+    index: usize,
+    payer: Payer,
+    behaviour: PayerBehaviour,
+    now: DateTime<Utc>,
+    rng: &mut R,
+) -> Result<(), BizError> {
+    match behaviour {
+        PayerBehaviour::Instant => pay_order(ledger, index, payer, now, rng),
+        PayerBehaviour::Slow(delay) => {
+            pay_order(ledger, index, payer, now, rng)?;
+            let wait = Duration::from_std(delay).unwrap_or(Duration::MAX);
+            let order = ledger.order_mut(index);
+            order.trade_state = TradeState::UserPaying;
+            order.paid_at = None;
+            order.pays_at = Some(now + wait);
+            Ok(())
+        }
+        PayerBehaviour::Cancel | PayerBehaviour::NoBalance => {
+            let order = ledger.order_mut(index);
+            match order.trade_state {
+                TradeState::Success | TradeState::Refund => Err(BizError::OrderPaid),
+                TradeState::Closed | TradeState::Revoked => Err(BizError::OrderClosed),
+                TradeState::NotPay | TradeState::UserPaying | TradeState::PayError => {
+                    order.trade_state = TradeState::PayError;
+                    order.pays_at = None;
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
 /// The fields of a refund request, after the order was found.
 #[derive(Debug, Clone)]
 pub struct RefundRequest {
