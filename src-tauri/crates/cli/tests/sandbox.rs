@@ -491,3 +491,73 @@ async fn sandbox_fault_set_list_clear() {
     let (code, _) = served.stop();
     assert_eq!(code, 0);
 }
+
+#[tokio::test]
+async fn sandbox_pay_behaviours() {
+    let state = tempfile::tempdir().unwrap();
+    let served = Served::start(state.path(), &["--days", "1"]);
+    let key_text = std::fs::read_to_string(&served.info["api_key_file"]).unwrap();
+    let key = ApiKey::new(key_text.trim().to_owned()).unwrap();
+    for out_trade_no in ["CLIB1", "CLIB2", "CLIB3"] {
+        let created = pay_call(
+            &served,
+            &key,
+            "/pay/unifiedorder",
+            &[
+                ("body", "豆浆"),
+                ("out_trade_no", out_trade_no),
+                ("total_fee", "500"),
+                ("spbill_create_ip", "127.0.0.1"),
+                ("notify_url", "https://shop.example.com/wxpay/notify"),
+                ("trade_type", "NATIVE"),
+                ("product_id", "soy"),
+            ],
+        )
+        .await;
+        assert_eq!(created["result_code"], "SUCCESS", "{created:?}");
+    }
+
+    let slow = admin(
+        &served,
+        state.path(),
+        &["pay", "CLIB1", "--behaviour", "slow", "--delay-ms", "800"],
+    );
+    assert_eq!(slow["paid"], false);
+    assert_eq!(
+        order_query(&served, &key, "CLIB1").await["trade_state"],
+        "USERPAYING"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        order_query(&served, &key, "CLIB1").await["trade_state"],
+        "SUCCESS"
+    );
+
+    admin(
+        &served,
+        state.path(),
+        &["pay", "CLIB2", "--behaviour", "cancel"],
+    );
+    assert_eq!(
+        order_query(&served, &key, "CLIB2").await["trade_state"],
+        "PAYERROR"
+    );
+    admin(
+        &served,
+        state.path(),
+        &["pay", "CLIB3", "--behaviour", "no-balance"],
+    );
+    assert_eq!(
+        order_query(&served, &key, "CLIB3").await["trade_state"],
+        "PAYERROR"
+    );
+    let instant = admin(
+        &served,
+        state.path(),
+        &["pay", "CLIB3", "--behaviour", "instant"],
+    );
+    assert_eq!(instant["paid"], true);
+
+    let (code, _) = served.stop();
+    assert_eq!(code, 0);
+}

@@ -9,7 +9,7 @@ mod serve;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -41,7 +41,7 @@ struct Endpoint {
 
 #[derive(Debug, Subcommand)]
 enum SandboxAction {
-    /// Pay an unpaid order as its customer would; the simulator sends the payment notify
+    /// Pay an unpaid order as its customer would, or fail to; a payment sends the notify
     Pay(PayArgs),
     /// Add to the merchant balance that refunds are paid from
     Topup(TopUpArgs),
@@ -67,8 +67,35 @@ struct PayArgs {
     /// bank_type of the payment, for example CMB_DEBIT; the simulator picks one when absent
     #[arg(long, value_name = "BANK")]
     bank_type: Option<String>,
+    /// How the customer acts: pay at once, pay after --delay-ms (USERPAYING meanwhile),
+    /// cancel, or lack the balance (both leave the order PAYERROR)
+    #[arg(long, value_enum, default_value_t = Behaviour::Instant)]
+    behaviour: Behaviour,
+    /// Time a slow customer takes to enter the password, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    delay_ms: u64,
     #[command(flatten)]
     endpoint: Endpoint,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Behaviour {
+    Instant,
+    Slow,
+    Cancel,
+    NoBalance,
+}
+
+impl Behaviour {
+    /// Returns the admin API's name for the behaviour.
+    fn wire_name(self) -> &'static str {
+        match self {
+            Behaviour::Instant => "instant",
+            Behaviour::Slow => "slow",
+            Behaviour::Cancel => "cancel",
+            Behaviour::NoBalance => "no_balance",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -223,12 +250,23 @@ fn runtime() -> Result<tokio::runtime::Runtime, SandboxCommandError> {
 async fn call_admin(action: &SandboxAction) -> Result<Value, SandboxCommandError> {
     match action {
         SandboxAction::Pay(args) => {
-            let body = json!({ "openid": args.openid, "bank_type": args.bank_type });
+            let body = json!({
+                "openid": args.openid,
+                "bank_type": args.bank_type,
+                "behaviour": args.behaviour.wire_name(),
+                "delay_ms": args.delay_ms,
+            });
             let path = format!("/orders/{}/pay", args.out_trade_no);
             let reply = client(&args.endpoint)?
                 .call(Method::POST, &path, Some(body))
                 .await?;
-            eprintln!("order {} paid", args.out_trade_no);
+            let outcome = match args.behaviour {
+                Behaviour::Instant => "paid",
+                Behaviour::Slow => "is being paid",
+                Behaviour::Cancel => "cancelled by the customer",
+                Behaviour::NoBalance => "failed for lack of balance",
+            };
+            eprintln!("order {} {outcome}", args.out_trade_no);
             Ok(reply)
         }
         SandboxAction::Topup(args) => {
