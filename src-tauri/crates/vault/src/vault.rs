@@ -10,14 +10,16 @@ use crate::{KeyringStore, Secret, SecretKind, SecretStore, VaultError};
 /// Every call blocks on the keyring, so async code calls it from a blocking thread.
 pub struct Vault {
     store: Box<dyn SecretStore>,
-    lock: Mutex<()>,
 }
+
+/// One lock for every vault of the process: the Secret Service daemon is shared, so two
+/// vaults (the app's and a test's, or two tests') must not call it at the same time either.
+static KEYRING_CALLS: Mutex<()> = Mutex::new(());
 
 impl Vault {
     pub fn new(store: impl SecretStore + 'static) -> Self {
         Self {
             store: Box::new(store),
-            lock: Mutex::new(()),
         }
     }
 
@@ -81,8 +83,7 @@ impl Vault {
 
     fn serialised<T>(&self, call: impl FnOnce(&dyn SecretStore) -> T) -> T {
         // The guarded value is `()`, so a poisoned lock carries no broken state.
-        let _guard = self
-            .lock
+        let _guard = KEYRING_CALLS
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         call(self.store.as_ref())
