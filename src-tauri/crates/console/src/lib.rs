@@ -31,7 +31,7 @@ use vault::Vault;
 
 pub use zone::{MERCHANT_ZONE, MERCHANT_ZONE_NAME};
 
-/// Where the console keeps its files and where its secrets live.
+/// Options of `Console::open`: the data folder and the vault that keeps the secrets.
 pub struct OpenOptions {
     pub data_dir: PathBuf,
     pub vault: Option<Vault>,
@@ -129,7 +129,7 @@ impl Console {
             .map_err(translate::store_error)
     }
 
-    /// The in-process simulator, in sandbox mode: tests and the sandbox panel drive it.
+    /// Returns the in-process simulator in sandbox mode, for tests and the sandbox panel.
     pub fn sandbox(&self) -> Option<&sandbox::SandboxHandle> {
         self.inner.clients.sandbox()
     }
