@@ -172,9 +172,11 @@ def test_refund_without_certificate_fails(client, sandbox):
 
 
 def test_downloadbill_all(client):
-    yesterday = datetime.datetime.now(BEIJING).date() - datetime.timedelta(days=1)
+    # The bill of day D is ready from 10:00 Beijing time on D+1, so the day before yesterday
+    # always has one, whatever the hour.
+    bill_date = datetime.datetime.now(BEIJING).date() - datetime.timedelta(days=2)
 
-    bill = client.tools.download_bill(yesterday, bill_type="ALL")
+    bill = client.tools.download_bill(bill_date, bill_type="ALL")
 
     assert isinstance(bill, str), bill
     header = bill.lstrip("\ufeff").splitlines()[0]
