@@ -1,6 +1,6 @@
 //! Test ad conversions: building a user action from the ads form, the exact JSON body that
 //! user_actions/add will receive, sending it with an access_token, and the log of each
-//! action sent with WeChat's answer explained.
+//! action sent with WeChat's reply explained.
 
 use chrono::Utc;
 use store::{AdAction, NewAdAction};
@@ -130,7 +130,7 @@ fn trimmed(value: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Keeps a body as JSON when it is JSON, and as a JSON string otherwise, so the log holds
+/// Keeps a body as JSON when it is JSON, and as a JSON string otherwise, so the log contains
 /// exactly what crossed the wire.
 fn parse_or_text(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|_| serde_json::Value::String(body.to_owned()))

@@ -129,9 +129,10 @@ fn paid_order_of(row: &BillRow) -> OrderUpsert {
     }
 }
 
-/// A refund row names its order but carries no payment amount, so the order is written only
-/// to mark it REFUND, with the amount the history already has. An order paid before the
-/// synced range is stood in for with the refunded amount until its payment row arrives.
+/// Builds the order write for a refund row. The row names its order but carries no payment
+/// amount, so the order is written only to mark it REFUND, with the amount the history
+/// already has. An order paid before the synced range gets the refunded amount as a stand-in
+/// until its payment row arrives.
 fn refunded_order_of(
     store: &Store,
     profile_id: &str,
@@ -191,7 +192,7 @@ fn refund_of(row: &BillRow) -> Option<RefundUpsert> {
     })
 }
 
-/// The refund's amount: 申请退款金额 in the current layout, 退款金额 in the legacy one.
+/// Returns the refund's amount: 申请退款金额 in the current layout, 退款金额 in the legacy one.
 fn refund_amount(row: &BillRow) -> i64 {
     row.refund_request_fee
         .or(row.refund_fee)

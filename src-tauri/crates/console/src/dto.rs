@@ -75,7 +75,7 @@ pub struct SyncReport {
     pub cancelled: bool,
 }
 
-/// Which orders to list, count and total.
+/// Filter of the orders to list, count and total.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct OrderFilter {
@@ -320,7 +320,7 @@ pub struct OAuthLink {
     pub state: String,
 }
 
-/// Where the simulator's authorize page redirected, with the code it issued.
+/// Redirect target of the simulator's authorize page, with the code it issued.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SandboxRedirect {
@@ -348,7 +348,7 @@ pub struct SignatureCheck {
     pub fields: Vec<OrderField>,
     /// MD5 or HMAC-SHA256 when the signature matched.
     pub matched: Option<String>,
-    /// Why the signature did not match; absent when it matched.
+    /// Reason the signature did not match, or absent when it matched.
     pub failure: Option<AppError>,
     /// The string that was signed, with the API key replaced by asterisks.
     pub signed_string: String,
@@ -394,7 +394,7 @@ pub struct FaultView {
     pub delay_ms: u64,
 }
 
-/// What the sandbox panel shows: the simulator's merchant balance, delays and faults.
+/// State shown by the sandbox panel: the simulator's merchant balance, delays and faults.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SandboxState {

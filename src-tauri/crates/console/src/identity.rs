@@ -15,8 +15,9 @@ pub struct SandboxIdentity {
 impl SandboxIdentity {
     pub fn generate() -> SandboxIdentity {
         let mut rng = rand::thread_rng();
-        // appid: `wx` and 16 lower-case hex digits; mch_id: 10 digits starting with 1;
-        // API key: 32 letters and digits, as the merchant platform requires; AppSecret: 32 hex.
+        // The shapes WeChat issues: an appid is `wx` and 16 lower-case hex digits, and an
+        // mch_id is 10 digits starting with 1. The merchant platform requires an API key of
+        // 32 letters and digits, and an AppSecret is 32 hex digits.
         let appid = format!("wx{:016x}", rng.gen::<u64>());
         let mch_id = format!("1{:09}", rng.gen_range(600_000_000..1_000_000_000u32));
         let api_key = Alphanumeric.sample_string(&mut rng, 32);

@@ -1,6 +1,6 @@
 //! The Tools screen's checks of pasted Pay v2 messages with the profile's API key: the
 //! signature checker (which algorithm matched, or why none did) and the decoder of payment
-//! and refund notifies. The key stays here; the UI sees it only as asterisks.
+//! and refund notifies. The key stays here, and the UI receives it only as asterisks.
 
 use wxpay::sign::{self, SignError};
 use wxpay::{xml, ApiKey, Fields};

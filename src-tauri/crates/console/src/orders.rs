@@ -1,5 +1,5 @@
 //! Browsing the local history (pages, totals, one order's detail) and asking WeChat for an
-//! order's current state with orderquery, whose verified answer is written back.
+//! order's current state with orderquery, whose verified reply is written back.
 
 use chrono::{DateTime, Utc};
 use store::{Order, OrderSource, OrderUpsert};
@@ -11,7 +11,7 @@ use crate::dto::{
 };
 use crate::{errors, refunds, timeline, translate, zone, Console};
 
-/// Largest page the UI may ask for; the table asks for a few hundred rows at a time.
+/// Largest page the UI may request. The table requests a few hundred rows at a time.
 const MAX_PAGE_ROWS: u32 = 500;
 
 impl Console {
@@ -81,7 +81,7 @@ impl Console {
         })
     }
 
-    /// Calls orderquery and writes WeChat's verified answer into the history.
+    /// Calls orderquery and writes WeChat's verified reply into the history.
     pub async fn query_order(&self, out_trade_no: &str) -> Result<OrderDetail, AppError> {
         let reply = self
             .inner
@@ -200,7 +200,7 @@ fn order_fields(order: &Order) -> Vec<OrderField> {
         .collect()
 }
 
-/// Builds the history's view of an orderquery answer. Fields the answer leaves out (an
+/// Builds the history's view of an orderquery reply. Fields the reply leaves out (an
 /// unpaid order has no transaction_id) keep what the history knew.
 fn upsert_from_query(reply: &OrderQueryReply, known: Option<&Order>) -> OrderUpsert {
     let now = Utc::now();

@@ -182,7 +182,7 @@ impl Console {
             }
             Err(error) => {
                 // A request that may have reached WeChat stays PENDING: only the same number may
-                // be sent again, and refundquery tells what happened. One that surely did not
+                // be sent again, and refundquery reports what happened. One that surely did not
                 // becomes FAILED, and the same number may be retried once the cause is fixed.
                 let outcome_unknown = error.outcome_unknown();
                 let explained = translate::pay_error(error);

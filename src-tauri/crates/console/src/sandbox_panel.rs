@@ -16,8 +16,8 @@ const ADMIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest refund delay the panel sets: one day.
 const MAX_REFUND_DELAY_MS: u64 = 24 * 60 * 60 * 1000;
 
-/// Fault kinds the panel offers, by the simulator's own names; `business_error:` takes
-/// any err_code of WeChat's table, and these are the ones a shop most needs to rehearse.
+/// Fault kinds the panel offers, by the simulator's own names. `business_error:` takes any
+/// err_code of WeChat's table, and the ones listed are those a shop most needs to rehearse.
 const FAULT_KINDS: [&str; 15] = [
     "system_error",
     "reply_lost",
@@ -114,8 +114,8 @@ impl Console {
         self.sandbox_state().await
     }
 
-    /// Pays an unpaid order as the simulated customer, then asks the simulator with
-    /// orderquery so that the history learns of the payment the way it would in live mode.
+    /// Pays an unpaid order as the simulated customer, then sends orderquery to the simulator
+    /// so that the history records the payment the way it would in live mode.
     pub async fn sandbox_pay_order(&self, out_trade_no: &str) -> Result<OrderDetail, AppError> {
         let number = out_trade_no.trim().to_owned();
         let paying = number.clone();

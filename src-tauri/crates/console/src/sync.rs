@@ -13,7 +13,7 @@ use crate::{errors, translate, zone, Console};
 /// WeChat keeps bills downloadable for three months (downloadbill, 9_6).
 const MAX_SYNC_DAYS: u32 = 92;
 
-/// What downloading one bill day gave.
+/// Outcome of downloading one bill day.
 enum DayOutcome {
     Imported(i64),
     NoTrade,

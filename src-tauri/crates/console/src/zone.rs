@@ -36,7 +36,7 @@ pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&MERCHANT_ZONE).date_naive()
 }
 
-/// Formats UTC unix seconds as the merchant sees them, to the second.
+/// Formats UTC unix seconds in the merchant's zone, to the second.
 pub fn format_local(unix_seconds: i64) -> String {
     DateTime::from_timestamp(unix_seconds, 0)
         .map(|at| {

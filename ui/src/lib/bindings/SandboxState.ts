@@ -2,7 +2,7 @@
 import type { FaultView } from "./FaultView";
 
 /**
- * What the sandbox panel shows: the simulator's merchant balance, delays and faults.
+ * State shown by the sandbox panel: the simulator's merchant balance, delays and faults.
  */
 export type SandboxState = { base_url: string, balance_fen: number, refund_delay_ms: number, faults: Array<FaultView>, 
 /**

@@ -15,7 +15,7 @@ fields: Array<OrderField>,
  */
 matched: string | null, 
 /**
- * Why the signature did not match; absent when it matched.
+ * Reason the signature did not match, or absent when it matched.
  */
 failure: AppError | null, 
 /**
