@@ -56,12 +56,12 @@ pub fn refund_not_found(out_refund_no: &str) -> AppError {
 }
 
 pub fn invalid_refund_amount(refund_fee: i64, refundable_fee: i64) -> AppError {
-    let asked = wxpay::Fen(refund_fee).to_string();
+    let requested = wxpay::Fen(refund_fee).to_string();
     let rest = wxpay::Fen(refundable_fee).to_string();
     app_error(
         "INVALID_REFUND_AMOUNT",
-        format!("退款金额 {asked} 无效：必须大于 0，且不超过可退余额 {rest}。"),
-        format!("The refund amount {asked} is invalid: it must be above 0 and at most the refundable {rest}."),
+        format!("退款金额 {requested} 无效：必须大于 0，且不超过可退余额 {rest}。"),
+        format!("The refund amount {requested} is invalid: it must be above 0 and at most the refundable {rest}."),
         false,
     )
 }
